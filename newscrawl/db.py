@@ -1,0 +1,161 @@
+"""The archive's schema (SQLAlchemy 2 models) and the helpers to open and migrate a database.
+
+The schema is owned by the Alembic migrations in `migrations/`; these models must agree with them
+(tests/test_migrations.py checks it). Times are stored in UTC and read back timezone-aware.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    create_engine,
+    event,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+DEFAULT_DATABASE_URL = "sqlite:///data/newscrawl.db"
+DATABASE_URL_ENV = "NEWSCRAWL_DATABASE_URL"
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as UTC; SQLite keeps no zone, so the zone is put back on read."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: store aware times only")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+# JSON on SQLite, JSONB on PostgreSQL (indexable, and queryable with the jsonb operators).
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class CrawlRun(Base):
+    """One run of a spider: when, with what arguments, how it ended, what it counted."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    spider: Mapped[str] = mapped_column(String(64))
+    args: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(32), default="running")  # running, finished, failed
+    finish_reason: Mapped[str | None] = mapped_column(String(128))
+    pages: Mapped[int] = mapped_column(Integer, default=0)  # responses received
+    articles_new: Mapped[int] = mapped_column(Integer, default=0)
+    articles_updated: Mapped[int] = mapped_column(Integer, default=0)
+    articles_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    reprints: Mapped[int] = mapped_column(Integer, default=0)  # stored articles whose text was met before
+    rejected: Mapped[int] = mapped_column(Integer, default=0)  # pages that yielded no article
+    errors: Mapped[int] = mapped_column(Integer, default=0)  # downloads that failed for good
+
+
+class Article(Base):
+    """One article page, keyed on {city}/{channel}/{id} whatever host or scheme it was met under."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_key: Mapped[str] = mapped_column(String(128), unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    canonical_url: Mapped[str] = mapped_column(Text)
+    city: Mapped[str | None] = mapped_column(String(64), index=True)
+    channel: Mapped[str | None] = mapped_column(String(64), index=True)
+    breadcrumbs: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    title: Mapped[str] = mapped_column(Text)
+    subtitle: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(128), index=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    published_at_raw: Mapped[str | None] = mapped_column(String(128))
+    byline: Mapped[str | None] = mapped_column(Text)
+    authors: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    editors: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    body: Mapped[str] = mapped_column(Text)
+    images: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # The first stored article with the same text: set on reprints, so a story's copies can be joined.
+    reprint_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
+    crawled_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    first_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    last_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+
+
+class ExtractionFailure(Base):
+    """A page that was fetched but yielded no article (no title or no body), with the reason."""
+
+    __tablename__ = "extraction_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    article_key: Mapped[str | None] = mapped_column(String(128), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The URL to use: an explicit one, else $NEWSCRAWL_DATABASE_URL, else the SQLite default."""
+    return explicit or os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
+
+
+def make_engine(url: str, **options: Any) -> Engine:
+    """An engine for `url`; for SQLite the folder is created and the connection set up for a crawler."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30}, **options)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")  # readers don't block the crawler's writes
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, **options)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)

@@ -1,0 +1,45 @@
+"""Scrapy settings for newscrawl: polite defaults, every project knob documented once here."""
+
+BOT_NAME = "newscrawl"
+SPIDER_MODULES = ["newscrawl.spiders"]
+NEWSPIDER_MODULE = "newscrawl.spiders"
+
+# Politeness: name ourselves, obey robots.txt, adapt speed to the server.
+USER_AGENT = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl; news archive for research)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# Transient failures (5xx, timeouts, dropped connections) are retried by Scrapy's RetryMiddleware.
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 30
+# Huge pages are cut off rather than exhausting memory; a warning is logged past DOWNLOAD_WARNSIZE.
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+
+# Scrapy's default since 2.13, stated so that the pipelines' coroutines always run on asyncio.
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+
+ITEM_PIPELINES = {
+    "pipelines.validate.ValidatePipeline": 100,
+    "pipelines.dedup.DedupPipeline": 200,
+    "pipelines.store.StorePipeline": 300,
+}
+
+# --- newscrawl's own settings -------------------------------------------------------------
+# Any SQLAlchemy URL; the environment variable of the same name wins over this default.
+NEWSCRAWL_DATABASE_URL = "sqlite:///data/newscrawl.db"
+# Upgrade the database to the newest migration when the crawl opens (a fresh checkout just works).
+NEWSCRAWL_AUTO_MIGRATE = True
+# Items buffered before one transaction writes them; the rest is flushed when the spider closes.
+NEWSCRAWL_STORE_BATCH_SIZE = 50
+# Attempts for a flush that meets a transient database error (connection lost, database locked).
+NEWSCRAWL_STORE_RETRIES = 5
