@@ -1,0 +1,34 @@
+"""Extraction from saved pages (the `newscrawl extract` command and shared/eval/score.py's contract)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from newscrawl.pages import decode_page, extract_page
+
+logger = logging.getLogger(__name__)
+
+
+def extract_file(path: Path, url: str | None = None) -> dict[str, Any]:
+    """The item of one saved page as a JSON-ready dict."""
+    markup = decode_page(path.read_bytes())
+    return extract_page(markup, url).to_json()
+
+
+def extract_manifest(manifest: Path) -> Iterator[dict[str, Any]]:
+    """One answer per manifest line; a page that fails gives {"id", "error"} and the rest go on."""
+    for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        entry = json.loads(line)
+        try:
+            answer = extract_file(Path(entry["path"]), entry.get("url"))
+        except (OSError, ValueError) as error:
+            logger.error("manifest line %d (%s): %s", number, entry.get("path"), error)
+            yield {"id": entry.get("id"), "error": f"{type(error).__name__}: {error}"}
+            continue
+        yield {"id": entry.get("id"), **answer}

@@ -1,0 +1,248 @@
+"""The yybnet.net article page (desktop and mobile), read by the text landmarks of shared/yybnet/LAYOUT.md.
+
+Nothing here names a class or an id: the page is read as its visible lines (pages/blocks.py), and each
+field is found by what the reader sees (breadcrumb ending in 正文, the 来源 meta line, the —— subtitle,
+bylines, 新闻推荐 and the blocks after it).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import cached_property
+
+from newscrawl import bylines, dates
+from newscrawl.items import Article, Image
+from newscrawl.pages.blocks import Line, page_title, parse_html, text_lines
+from newscrawl.urls import article_key_for, canonical_url
+from newscrawl.yybnet import PORTAL_NAME, channel_name, parse_article_url
+
+# --- landmarks -------------------------------------------------------------------------------
+BREADCRUMB_END = "正文"
+BREADCRUMB_SEPARATORS = re.compile(r"\s*(?:>|＞|»|›|→|/)\s*")
+META_TIME = r"(?P<time>\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?)"
+# Desktop: 来源:潍坊日报 2017-08-13 09:19   https://www.yybnet.net/
+DESKTOP_META = re.compile(r"来\s*源\s*[:：]\s*(?P<source>[^\d\s][^\s]*?)?\s*" + META_TIME)
+# Mobile: 淄博晚报 2014-05-06 17:22 大字 (no label, no address)
+MOBILE_META = re.compile(r"^(?P<source>[^\d\s][^\s]{0,30}?)?\s*" + META_TIME + r"(?:\s*大字)?$")
+META_LOOKAHEAD = 5  # lines after the headline in which the meta line may stand (it can be split up)
+SUBTITLE_DASH = re.compile(r"^[—–\-－─]{2,}\s*")
+MOBILE_SLOGAN = "看家乡事"
+# The blocks after the article; the first of them ends the body.
+TRAILING_MARKERS = (
+    "新闻推荐", "相关新闻", "相关推荐", "猜你喜欢", "评论:", "评论：", "频道推荐", "热点阅读", "图文看点",
+    "乡里乡亲", "热点排行", "分享到",
+)  # fmt: skip
+TAGLINE = re.compile(r"^\S{1,8}新闻\s*[,，]")  # 潍坊新闻,讲述家乡的故事。...
+NOISE_LINES = re.compile(r"^(?:大字|中字|小字|打印|关闭|返回|https?://\S+|www\.\S+)$")
+CAPTION = re.compile(r"^图\s*[①-⑳\d]*\s*[:：]")
+TITLE_SUFFIX = re.compile(r"[_|｜\-–—]\s*(?:\S{0,8}新闻\s*[_|｜\-–—]\s*)?" + PORTAL_NAME + r".*$")
+
+
+class YybnetArticlePage:
+    """One fetched yybnet article page. `to_item()` gives the Article; each field has its own method."""
+
+    def __init__(self, url: str, markup: str, crawled_at: datetime | None = None, now: datetime | None = None):
+        self.url = url
+        self.markup = markup
+        self.crawled_at = crawled_at
+        self.now = now or crawled_at
+        self.ref = parse_article_url(url)
+
+    # --- the page as lines, and where the landmarks stand ---------------------------------
+    @cached_property
+    def doc(self):
+        return parse_html(self.markup)
+
+    @cached_property
+    def lines(self) -> list[Line]:
+        return text_lines(self.doc)
+
+    @cached_property
+    def texts(self) -> list[str]:
+        return [line.text if line.image is None else "" for line in self.lines]
+
+    @cached_property
+    def breadcrumb_span(self) -> tuple[int, int] | None:
+        """Lines [start, end] of the breadcrumb 地方网 > 山东 > 潍坊市 > 潍坊新闻 > 正文 (may span lines)."""
+        for end, text in enumerate(self.texts):
+            if text.endswith(BREADCRUMB_END) and len(text) < 80:
+                for start in range(end, max(-1, end - 12), -1):
+                    if self.texts[start].startswith(PORTAL_NAME):
+                        return start, end
+                    if len(self.texts[start]) > 40:
+                        break
+        return None
+
+    @cached_property
+    def headline_index(self) -> int | None:
+        start = self.breadcrumb_span[1] + 1 if self.breadcrumb_span else 0
+        wanted = self._title_from_head()
+        if wanted:
+            for i in range(start, len(self.texts)):
+                if self.texts[i] and (self.texts[i] == wanted or wanted.startswith(self.texts[i]) and len(self.texts[i]) >= 4):
+                    return i
+        meta = self._find_meta(start)
+        if meta is not None:  # the headline is the last line of text before the meta line
+            for i in range(meta[0] - 1, start - 1, -1):
+                if self.texts[i] and not self.texts[i].startswith(MOBILE_SLOGAN):
+                    return i
+        headings = [i for i in range(start, len(self.lines)) if self.lines[i].heading and self.texts[i]]
+        return headings[0] if headings else None
+
+    @cached_property
+    def meta(self) -> tuple[int, int, re.Match] | None:
+        """(first line, last line, match) of the 来源/time meta line after the headline."""
+        start = self.headline_index + 1 if self.headline_index is not None else 0
+        return self._find_meta(start)
+
+    def _find_meta(self, start: int) -> tuple[int, int, re.Match] | None:
+        for first in range(start, len(self.texts)):
+            if not self.texts[first]:
+                continue
+            joined = ""
+            for last in range(first, min(first + META_LOOKAHEAD, len(self.texts))):
+                joined = f"{joined} {self.texts[last]}".strip()
+                match = DESKTOP_META.search(joined) or MOBILE_META.match(joined)
+                if match:
+                    return first, last, match
+                if len(joined) > 120:
+                    break
+        return None
+
+    @cached_property
+    def body_span(self) -> tuple[int, int]:
+        """Lines [start, end) between the meta line (or the headline) and the first trailing block."""
+        if self.meta is not None:
+            start = self.meta[1] + 1
+        elif self.headline_index is not None:
+            start = self.headline_index + 1
+        else:
+            return 0, 0
+        end = start
+        while end < len(self.lines):
+            text = self.texts[end]
+            if text.startswith(TRAILING_MARKERS) or (TAGLINE.match(text) and len(text) < 100 and end > start):
+                break
+            end += 1
+        return start, end
+
+    # --- fields ----------------------------------------------------------------------------
+    def _title_from_head(self) -> str:
+        return TITLE_SUFFIX.sub("", page_title(self.doc)).strip()
+
+    def title(self) -> str | None:
+        return self.texts[self.headline_index] if self.headline_index is not None else None
+
+    def breadcrumbs(self) -> list[str]:
+        if not self.breadcrumb_span:
+            return []
+        start, end = self.breadcrumb_span
+        crumbs = BREADCRUMB_SEPARATORS.split(" ".join(self.texts[start : end + 1]))
+        return [c.strip() for c in crumbs if c.strip() and c.strip() != BREADCRUMB_END]
+
+    def channel(self) -> str | None:
+        crumbs = self.breadcrumbs()
+        if crumbs and crumbs[-1].endswith("新闻"):
+            return crumbs[-1]
+        return channel_name(self.ref.city, self.ref.channel) if self.ref else None
+
+    def source(self) -> str | None:
+        if self.meta is None:
+            return None
+        source = (self.meta[2].group("source") or "").strip()
+        return source or None
+
+    def published(self) -> dates.FoundTime | None:
+        if self.meta is None:
+            return None
+        year_hint = int(self.ref.month[:4]) if self.ref else None
+        return dates.parse_time(self.meta[2].group("time"), now=self.now, year_hint=year_hint)
+
+    def subtitle(self) -> str | None:
+        start, _ = self.body_span
+        for i in range(start, min(start + 2, len(self.texts))):
+            if SUBTITLE_DASH.match(self.texts[i]):
+                return SUBTITLE_DASH.sub("", self.texts[i]).strip() or None
+        return None
+
+    @cached_property
+    def _body(self) -> tuple[list[str], list[Image], list[bylines.Byline]]:
+        """Body paragraphs, images and the bylines found around them (in page order)."""
+        start, end = self.body_span
+        paragraphs: list[str] = []
+        images: list[Image] = []
+        credits: list[bylines.Byline] = []
+        for i in range(start, end):
+            line = self.lines[i]
+            text = self.texts[i]
+            if line.image is not None:
+                images.append(Image(url=line.image, caption=line.text or None))
+                continue
+            if not text or NOISE_LINES.match(text) or (i - start < 2 and SUBTITLE_DASH.match(text)):
+                continue
+            staff = bylines.staff_line(text)
+            if staff:
+                credits.append(staff)
+                continue
+            credit = bylines.byline_line(text)
+            # A standalone credit stands before the first paragraph or after the last one.
+            if credit and (not paragraphs or self._only_credits_after(i, end)):
+                credits.append(credit)
+                continue
+            if not paragraphs:
+                lead = bylines.lead_byline(text)
+                if lead:
+                    credits.append(lead)
+            if CAPTION.match(text) and images and images[-1].caption is None:
+                images[-1].caption = text
+            paragraphs.append(text)
+        return paragraphs, images, credits
+
+    def _only_credits_after(self, index: int, end: int) -> bool:
+        for j in range(index + 1, end):
+            text = self.texts[j]
+            if text and not NOISE_LINES.match(text) and not bylines.staff_line(text) and not bylines.byline_line(text):
+                return False
+        return True
+
+    def body(self) -> str | None:
+        return "\n".join(self._body[0]) or None
+
+    def images(self) -> list[Image]:
+        return self._body[1]
+
+    def byline(self) -> str | None:
+        return " | ".join(credit.raw for credit in self._body[2]) or None
+
+    def authors(self) -> list[str]:
+        return _unique(name for credit in self._body[2] for name in credit.authors)
+
+    def editors(self) -> list[str]:
+        return _unique(name for credit in self._body[2] for name in credit.editors)
+
+    def to_item(self) -> Article:
+        published = self.published()
+        return Article(
+            url=self.url,
+            canonical_url=canonical_url(self.url),
+            article_key=article_key_for(self.url),
+            city=self.ref.city if self.ref else None,
+            channel=self.channel(),
+            breadcrumbs=self.breadcrumbs(),
+            title=self.title(),
+            subtitle=self.subtitle(),
+            source=self.source(),
+            published_at=published.value if published else None,
+            published_at_raw=published.raw if published else None,
+            byline=self.byline(),
+            authors=self.authors(),
+            editors=self.editors(),
+            body=self.body(),
+            images=self.images(),
+            crawled_at=self.crawled_at,
+        )
+
+
+def _unique(names) -> list[str]:
+    return list(dict.fromkeys(names))

@@ -1,0 +1,124 @@
+"""yybnet.net: walk each channel's list pages, fetch every article of the channel once.
+
+    scrapy crawl yybnet                                   # every known channel, live site
+    scrapy crawl yybnet -a channels=weifang/news,weifang/shouguang
+    scrapy crawl yybnet -a cities=weifang -a since=2017-08-01 -a max_list_pages=5
+    scrapy crawl yybnet -a base_url=http://127.0.0.1:8000   # a mirror with the same path grammar
+
+Navigation only: articles are found by the URL grammar, pages are read by pages/yybnet.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import date, datetime, time, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from newscrawl.dates import BEIJING
+from newscrawl.items import PageFailure
+from newscrawl.pages.yybnet import YybnetArticlePage
+from newscrawl.yybnet import DEFAULT_BASE_URL, known_channels, parse_article_url, parse_channel_list
+
+NEXT_PAGE_TEXT = "下一页"
+PAGE_NUMBER = re.compile(r"^\[?\s*\d{1,4}\s*\]?$")
+
+
+class YybnetSpider(scrapy.Spider):
+    name = "yybnet"
+
+    def __init__(
+        self,
+        channels: str | None = None,
+        cities: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        since: str | None = None,
+        max_list_pages: str | int | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        if channels:
+            self.channels = parse_channel_list(channels)
+        else:
+            self.channels = known_channels(cities.split(",") if cities else None)
+        self.base_url = base_url.rstrip("/")
+        if not urlsplit(self.base_url).scheme:
+            raise ValueError(f"base_url needs a scheme, e.g. http://127.0.0.1:8000 (got {base_url!r})")
+        self.since: date | None = date.fromisoformat(since) if since else None
+        self.max_list_pages = int(max_list_pages) if max_list_pages else None
+        self.seen_article_keys: set[str] = set()
+        self.list_pages_walked: dict[tuple[str, str], int] = {}
+        self.crawl_args = {
+            "channels": [f"{c}/{ch}" for c, ch in self.channels], "base_url": self.base_url,
+            "since": since, "max_list_pages": self.max_list_pages,
+        }  # fmt: skip
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for city, channel in self.channels:
+            yield self._list_request(f"{self.base_url}/{city}/{channel}/", city, channel)
+
+    def _list_request(self, url: str, city: str, channel: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_list, errback=self.failed, cb_kwargs={"city": city, "channel": channel})
+
+    def parse_list(self, response: Response, city: str, channel: str) -> Any:
+        if not isinstance(response, TextResponse):
+            yield PageFailure(url=response.url, reason="list page is not text")
+            return
+        walked = self.list_pages_walked[(city, channel)] = self.list_pages_walked.get((city, channel), 0) + 1
+        self.crawler.stats.inc_value("yybnet/list_pages")
+        channel_prefix = f"/{city}/{channel}/"
+        all_too_old = True
+        for link in response.css("a[href]"):
+            url = response.urljoin(link.attrib["href"])
+            ref = parse_article_url(url)
+            if ref is None:
+                continue
+            if (ref.city, ref.channel) != (city, channel):
+                continue  # side lists link other channels' stories; those are walked in their own channel
+            if self.since and ref.month < self.since.strftime("%Y%m"):
+                continue
+            all_too_old = False
+            if ref.key in self.seen_article_keys:
+                continue  # the same article under another host, scheme, query or fragment
+            self.seen_article_keys.add(ref.key)
+            self.crawler.stats.inc_value("yybnet/articles_requested")
+            yield scrapy.Request(ref.url(self.base_url), callback=self.parse_article, errback=self.failed)
+        if self.since and all_too_old:
+            return  # lists run newest first: past `since`, later pages hold only older articles
+        if self.max_list_pages and walked >= self.max_list_pages:
+            return
+        for link in response.css("a[href]"):
+            text = " ".join(link.css("::text").getall()).strip()
+            if text != NEXT_PAGE_TEXT and not PAGE_NUMBER.match(text):
+                continue
+            url = response.urljoin(link.attrib["href"])
+            if urlsplit(url).path.startswith(channel_prefix) and parse_article_url(url) is None:
+                yield self._list_request(url, city, channel)
+
+    def parse_article(self, response: Response) -> Any:
+        if not isinstance(response, TextResponse):
+            yield PageFailure(url=response.url, reason=f"not a text page ({response.headers.get('Content-Type')})")
+            return
+        crawled_at = datetime.now(timezone.utc)
+        try:
+            item = YybnetArticlePage(response.url, response.text, crawled_at=crawled_at).to_item()
+        except ValueError as error:  # empty or unparseable page
+            self.crawler.stats.inc_value("yybnet/unparseable")
+            yield PageFailure(url=response.url, reason=str(error), article_key=getattr(parse_article_url(response.url), "key", None))
+            return
+        if self.since and item.published_at and item.published_at < datetime.combine(self.since, time(), BEIJING):
+            self.crawler.stats.inc_value("yybnet/older_than_since")
+            return
+        yield item
+
+    def failed(self, failure: Failure) -> None:
+        request = failure.request
+        reason = failure.getErrorMessage() or failure.type.__name__
+        self.crawler.stats.inc_value("fetch/failed")
+        self.crawler.stats.inc_value(f"fetch/failed/{failure.type.__name__}")
+        self.logger.error("giving up on %s: %s", request.url, reason)

@@ -1,0 +1,207 @@
+"""Storage: articles into the SQL archive, batched, in one transaction per flush, off the reactor thread.
+
+Rows are upserted on article_key, so a re-run adds no duplicates: an unchanged article only moves its
+last_seen_at, a changed one is updated. Transient database errors are retried with tenacity; a batch that
+still cannot be written is spilled to a JSONL file (never dropped) and the run is marked failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from sqlalchemy import select
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.orm import Session
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+
+from newscrawl import db
+from newscrawl.items import Article, PageFailure
+from newscrawl.migrate import upgrade
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_FIELDS = (
+    "url", "canonical_url", "city", "channel", "breadcrumbs", "title", "subtitle", "source", "published_at",
+    "published_at_raw", "byline", "authors", "editors", "body", "content_hash",
+)  # fmt: skip
+
+
+def resolve_database_url(settings: BaseSettings) -> str:
+    """`-s NEWSCRAWL_DATABASE_URL=...` wins, then the environment variable, then settings.py's default."""
+    if (settings.getpriority("NEWSCRAWL_DATABASE_URL") or 0) >= SETTINGS_PRIORITIES["cmdline"]:
+        return settings["NEWSCRAWL_DATABASE_URL"]
+    return os.environ.get(db.DATABASE_URL_ENV) or settings.get("NEWSCRAWL_DATABASE_URL") or db.DEFAULT_DATABASE_URL
+
+
+def is_transient(error: BaseException) -> bool:
+    """Connection lost, server gone, database locked: worth another try. Constraint and SQL errors are not."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, (OperationalError, InterfaceError))
+
+
+class StorePipeline:
+    def __init__(self, crawler: Crawler):
+        settings = crawler.settings
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.url = resolve_database_url(settings)
+        self.auto_migrate = settings.getbool("NEWSCRAWL_AUTO_MIGRATE", True)
+        self.batch_size = settings.getint("NEWSCRAWL_STORE_BATCH_SIZE", 50)
+        self.retries = settings.getint("NEWSCRAWL_STORE_RETRIES", 5)
+        self.spill_dir = Path(settings.get("NEWSCRAWL_SPILL_DIR", "data/spill"))
+        self.buffer: list[Any] = []
+        self.flush_lock = asyncio.Lock()
+        self.engine: Engine | None = None
+        self.run_id: int | None = None
+        self.failed_flushes = 0
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler)
+
+    # --- lifecycle -------------------------------------------------------------------------
+    async def open_spider(self) -> None:
+        await asyncio.to_thread(self._open)
+
+    def _open(self) -> None:
+        if self.auto_migrate:
+            upgrade(self.url)
+        self.engine = db.make_engine(self.url)
+        spider = self.crawler.spider
+        with Session(self.engine) as session, session.begin():
+            run = db.CrawlRun(
+                spider=spider.name, args=dict(getattr(spider, "crawl_args", {})), started_at=db.utcnow(),
+                status="running",
+            )  # fmt: skip
+            session.add(run)
+            session.flush()
+            self.run_id = run.id
+        spider.crawl_run_id = self.run_id
+        logger.info("storing into %s (crawl run %s)", make_url(self.url).render_as_string(), self.run_id)
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, (Article, PageFailure)):
+            return item
+        self.buffer.append(item)
+        if len(self.buffer) >= self.batch_size:
+            await self.flush()
+        return item
+
+    async def close_spider(self) -> None:
+        await self.flush()
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        """Runs after close_spider: the finish reason is known only now."""
+        if self.engine is None or self.run_id is None:
+            return
+        get = self.stats.get_value
+        failed = reason != "finished" or self.failed_flushes > 0
+        with Session(self.engine) as session, session.begin():
+            run = session.get(db.CrawlRun, self.run_id)
+            run.finished_at = db.utcnow()
+            run.status = "failed" if failed else "finished"
+            run.finish_reason = reason if not self.failed_flushes else f"{reason}; {self.failed_flushes} batch(es) spilled"
+            run.pages = get("response_received_count", 0)
+            run.articles_new = get("store/articles_new", 0)
+            run.articles_updated = get("store/articles_updated", 0)
+            run.articles_unchanged = get("store/articles_unchanged", 0)
+            run.reprints = get("store/reprints", 0)
+            run.rejected = get("store/page_failures", 0)
+            run.errors = get("fetch/failed", 0)
+        self.engine.dispose()
+
+    # --- writing ---------------------------------------------------------------------------
+    async def flush(self) -> None:
+        async with self.flush_lock:  # one writer at a time: SQLite has one, and reprint links need order
+            batch, self.buffer = self.buffer, []
+            if batch:
+                await asyncio.to_thread(self._flush_with_retries, batch)
+
+    def _flush_with_retries(self, batch: list[Any]) -> None:
+        retrying = Retrying(
+            retry=retry_if_exception(is_transient),
+            stop=stop_after_attempt(self.retries),
+            wait=wait_exponential(multiplier=0.5, max=30),
+            before_sleep=lambda state: self.stats.inc_value("store/retries"),
+            reraise=True,
+        )
+        try:
+            counts = retrying(self._write, batch)
+        except Exception as error:  # after the retries, or a permanent error: keep the items on disk
+            self.failed_flushes += 1
+            path = self._spill(batch)
+            self.stats.inc_value("store/spilled_items", len(batch))
+            logger.error("could not store %d items (%s: %s); they are kept in %s", len(batch), type(error).__name__, error, path)
+            return
+        for name, value in counts.items():
+            self.stats.inc_value(f"store/{name}", value)
+
+    def _write(self, batch: list[Any]) -> dict[str, int]:
+        counts = dict.fromkeys(("articles_new", "articles_updated", "articles_unchanged", "reprints", "page_failures"), 0)
+        now = db.utcnow()
+        articles = [item for item in batch if isinstance(item, Article)]
+        with Session(self.engine) as session, session.begin():
+            keys = [a.article_key for a in articles]
+            existing = {row.article_key: row for row in session.scalars(select(db.Article).where(db.Article.article_key.in_(keys)))}
+            for item in articles:
+                row = existing.get(item.article_key)
+                if row is None:
+                    row = db.Article(article_key=item.article_key, first_seen_at=now, first_run_id=self.run_id)
+                    self._fill(row, item)
+                    row.last_seen_at, row.last_run_id = now, self.run_id
+                    row.reprint_of_id = self._first_copy_id(session, item.content_hash)
+                    session.add(row)
+                    session.flush()  # gives the row its id, so later items in this batch can link to it
+                    existing[item.article_key] = row
+                    counts["articles_new"] += 1
+                    counts["reprints"] += row.reprint_of_id is not None
+                elif row.content_hash == item.content_hash:
+                    counts["articles_unchanged"] += 1
+                else:
+                    self._fill(row, item)
+                    counts["articles_updated"] += 1
+                row.last_seen_at = now
+                row.last_run_id = self.run_id
+            for failure in (item for item in batch if isinstance(item, PageFailure)):
+                session.add(db.ExtractionFailure(
+                    run_id=self.run_id, url=failure.url, article_key=failure.article_key, reason=failure.reason,
+                    recorded_at=now,
+                ))  # fmt: skip
+                counts["page_failures"] += 1
+        return counts
+
+    @staticmethod
+    def _fill(row: db.Article, item: Article) -> None:
+        for name in ARTICLE_FIELDS:
+            setattr(row, name, getattr(item, name))
+        row.canonical_url = item.canonical_url or item.url
+        row.images = [asdict(image) for image in item.images]
+        row.crawled_at = item.crawled_at or db.utcnow()
+
+    @staticmethod
+    def _first_copy_id(session: Session, content_hash: str | None) -> int | None:
+        if not content_hash:
+            return None
+        query = select(db.Article.id).where(db.Article.content_hash == content_hash).order_by(db.Article.id).limit(1)
+        return session.scalar(query)
+
+    def _spill(self, batch: list[Any]) -> Path:
+        self.spill_dir.mkdir(parents=True, exist_ok=True)
+        path = self.spill_dir / f"run-{self.run_id}.jsonl"
+        with path.open("a", encoding="utf-8") as out:
+            for item in batch:
+                row = item.to_json() if isinstance(item, Article) else {"page_failure": asdict(item)}
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return path

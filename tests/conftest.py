@@ -1,0 +1,96 @@
+"""Shared fixtures: the mirror site (served once per session on a free port) and the test databases."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from newscrawl.mirror.server import MirrorServer
+from newscrawl.mirror.site import MirrorSite
+
+REPO = Path(__file__).resolve().parent.parent
+POSTGRES_ENV = "NEWSCRAWL_TEST_POSTGRES_URL"
+MIRROR_ARTICLES = 40
+
+
+@pytest.fixture(scope="session")
+def mirror_site() -> MirrorSite:
+    return MirrorSite(articles=MIRROR_ARTICLES, seed=7)
+
+
+@pytest.fixture(scope="session")
+def mirror(mirror_site):
+    with MirrorServer(mirror_site) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def truth(mirror, mirror_site) -> dict[str, dict]:
+    return {row["article_key"]: row for row in mirror_site.truth_rows(mirror.base_url)}
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> str:
+    """The PostgreSQL server CI names; a bare machine without it skips, CI with it unreachable fails."""
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001 - any failure to reach the server fails the test
+        pytest.fail(f"{POSTGRES_ENV}={url} is set but unreachable: {error}")
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url):
+    """A fresh, empty database on the CI server for one test, dropped afterwards."""
+    name = f"newscrawl_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'archive.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request) -> str:
+    """Each storage test runs on SQLite and on the real PostgreSQL server."""
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+
+
+def run_crawl(base_url: str, database_url: str, *args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    """The real spider, as users run it: `scrapy crawl yybnet` in a subprocess."""
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", "yybnet", "-a", f"base_url={base_url}",
+        "-s", f"NEWSCRAWL_DATABASE_URL={database_url}", "-s", "LOG_LEVEL=INFO",
+        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", *args,
+    ]  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if k != "NEWSCRAWL_DATABASE_URL"}
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        raise AssertionError(f"crawl failed ({done.returncode}):\n{done.stderr[-4000:]}")
+    return done
+
+
+def load_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

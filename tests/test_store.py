@@ -1,0 +1,144 @@
+"""The storage pipeline on SQLite and PostgreSQL: upserts, reprint links, failures, aware times, spills."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from scrapy.utils.test import get_crawler
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from newscrawl import db
+from newscrawl.items import Article, PageFailure
+from newscrawl.spiders.yybnet import YybnetSpider
+from pipelines.dedup import DedupPipeline, content_fingerprint
+from pipelines.store import StorePipeline, is_transient
+
+BEIJING = timezone(timedelta(hours=8))
+
+
+def make_article(key_id: str, body: str, channel: str = "news", **fields) -> Article:
+    url = f"https://www.yybnet.net/weifang/{channel}/201708/{key_id}.html"
+    fields.setdefault("content_hash", content_fingerprint(body))
+    return Article(
+        url=url, canonical_url=url, article_key=f"weifang/{channel}/{key_id}", city="weifang", channel="潍坊新闻",
+        title=fields.pop("title", f"标题{key_id}"), body=body, source="潍坊日报",
+        published_at=datetime(2017, 8, 13, 9, 19, tzinfo=BEIJING), published_at_raw="2017-08-13 09:19",
+        authors=["张传亮"], editors=["王五"], crawled_at=datetime.now(timezone.utc),
+        **fields,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def open_store(monkeypatch):
+    """Opens store pipelines as a crawl would; whatever a test leaves open is closed afterwards."""
+    opened: list[StorePipeline] = []
+    monkeypatch.delenv("NEWSCRAWL_DATABASE_URL", raising=False)
+
+    def open_one(url: str, **settings) -> StorePipeline:
+        crawler = get_crawler(YybnetSpider, {"NEWSCRAWL_DATABASE_URL": url, "NEWSCRAWL_STORE_RETRIES": 2, **settings})
+        crawler.spider = crawler._create_spider(channels="weifang/news")
+        store = StorePipeline.from_crawler(crawler)
+        store._open()
+        opened.append(store)
+        return store
+
+    yield open_one
+    for store in opened:
+        store.engine.dispose()
+
+
+def rows(url: str, query: str) -> list:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(query)).all()
+    finally:
+        engine.dispose()
+
+
+def test_rerun_adds_no_rows_and_counts_unchanged_and_updated(database_url, open_store):
+    first = open_store(database_url)
+    first._flush_with_retries([make_article("1000001", "第一段。"), make_article("1000002", "另一篇。")])
+    first.spider_closed(first.crawler.spider, "finished")
+
+    second = open_store(database_url)
+    second._flush_with_retries([make_article("1000001", "第一段。"), make_article("1000002", "另一篇，改过了。")])
+    second.spider_closed(second.crawler.spider, "finished")
+
+    assert rows(database_url, "SELECT count(*) FROM articles")[0][0] == 2
+    assert rows(database_url, "SELECT body FROM articles WHERE article_key = 'weifang/news/1000002'")[0][0] == "另一篇，改过了。"
+    runs = rows(database_url, "SELECT status, articles_new, articles_unchanged, articles_updated FROM crawl_runs ORDER BY id")
+    assert [tuple(r) for r in runs] == [("finished", 2, 0, 0), ("finished", 0, 1, 1)]
+
+
+def test_times_come_back_aware_and_equal(database_url, open_store):
+    store = open_store(database_url)
+    store._flush_with_retries([make_article("1000003", "正文。")])
+    engine = db.make_engine(database_url)
+    with Session(engine) as session:
+        article = session.scalars(select(db.Article)).one()
+        assert article.published_at == datetime(2017, 8, 13, 1, 19, tzinfo=timezone.utc)
+        assert article.published_at.utcoffset() == timedelta(0)
+        assert article.authors == ["张传亮"] and article.editors == ["王五"]
+    engine.dispose()
+
+
+def test_reprint_under_another_channel_is_stored_and_linked(database_url, open_store):
+    store = open_store(database_url)
+    store._flush_with_retries([make_article("1000004", "同一个故事。"), make_article("1000005", "同一个故事。", channel="shouguang")])
+    store._flush_with_retries([make_article("1000006", "同一个故事。", channel="qingzhou")])
+    linked = rows(database_url, "SELECT a.article_key, b.article_key FROM articles a LEFT JOIN articles b ON a.reprint_of_id = b.id ORDER BY a.id")
+    assert [tuple(r) for r in linked] == [
+        ("weifang/news/1000004", None),
+        ("weifang/shouguang/1000005", "weifang/news/1000004"),
+        ("weifang/qingzhou/1000006", "weifang/news/1000004"),
+    ]
+
+
+def test_page_failures_are_recorded_with_their_reason(database_url, open_store):
+    store = open_store(database_url)
+    store._flush_with_retries([PageFailure(url="https://www.yybnet.net/weifang/news/201708/1000007.html", reason="no title", article_key="weifang/news/1000007")])
+    store.spider_closed(store.crawler.spider, "finished")
+    assert [tuple(r) for r in rows(database_url, "SELECT article_key, reason FROM extraction_failures")] == [("weifang/news/1000007", "no title")]
+    assert rows(database_url, "SELECT rejected FROM crawl_runs")[0][0] == 1
+
+
+def test_a_batch_that_cannot_be_written_is_spilled_not_lost(sqlite_url, open_store, monkeypatch, tmp_path):
+    store = open_store(sqlite_url, NEWSCRAWL_SPILL_DIR=str(tmp_path / "spill"))
+    attempts = []
+
+    def database_gone(batch):
+        attempts.append(1)
+        raise OperationalError("INSERT", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(store, "_write", database_gone)
+    monkeypatch.setattr("pipelines.store.wait_exponential", lambda **_: lambda state: 0)
+    store._flush_with_retries([make_article("1000008", "留下来。")])
+    store.spider_closed(store.crawler.spider, "finished")
+    assert len(attempts) == 2  # NEWSCRAWL_STORE_RETRIES
+    spilled = (tmp_path / "spill" / f"run-{store.run_id}.jsonl").read_text(encoding="utf-8")
+    assert "留下来。" in spilled
+    assert rows(sqlite_url, "SELECT status FROM crawl_runs")[0][0] == "failed"
+
+
+def test_only_transient_errors_are_retried():
+    from sqlalchemy.exc import IntegrityError
+
+    assert is_transient(OperationalError("x", {}, Exception("database is locked")))
+    assert not is_transient(IntegrityError("x", {}, Exception("duplicate key")))
+    assert not is_transient(ValueError("naive datetime"))
+
+
+def test_dedup_drops_a_key_met_twice_and_marks_reprints(monkeypatch):
+    from scrapy.exceptions import DropItem
+
+    dedup = DedupPipeline.from_crawler(get_crawler(YybnetSpider))
+    first = dedup.process_item(make_article("1000009", "故事。", content_hash=None))
+    assert first.content_hash == content_fingerprint("故事。")
+    with pytest.raises(DropItem):
+        dedup.process_item(make_article("1000009", "故事。"))
+    reprint = dedup.process_item(make_article("1000010", "故 事。", channel="shouguang"))  # whitespace does not count
+    assert reprint.extra["reprint_of_key"] == "weifang/news/1000009"
