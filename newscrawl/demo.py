@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from newscrawl import db
+from newscrawl.dates import BEIJING
 from newscrawl.mirror.server import MirrorServer
 from newscrawl.mirror.site import MirrorSite
 from newscrawl.runner import run_spider
@@ -39,8 +40,9 @@ def show_archive(database_url: str) -> None:
             sample = session.scalars(select(db.Article).order_by(db.Article.published_at.desc()).limit(1)).first()
             if sample is not None:
                 print("\nnewest article:")
-                for name in ("article_key", "title", "subtitle", "source", "published_at", "authors", "editors"):
+                for name in ("article_key", "title", "subtitle", "source", "authors", "editors"):
                     print(f"  {name:13s} {getattr(sample, name)}")
+                print(f"  {'published_at':13s} {sample.published_at.astimezone(BEIJING).isoformat()} (Beijing time)")
                 print(f"  {'body':13s} {sample.body[:80]}…")
             runs = session.scalars(select(db.CrawlRun).order_by(db.CrawlRun.id.desc()).limit(1)).first()
             if runs is not None:

@@ -107,7 +107,8 @@ class StorePipeline:
         if self.engine is None or self.run_id is None:
             return
         get = self.stats.get_value
-        failed = reason != "finished" or self.failed_flushes > 0
+        nothing_fetched = get("fetch/failed", 0) > 0 and not get("response_received_count", 0)
+        failed = reason != "finished" or self.failed_flushes > 0 or nothing_fetched
         with Session(self.engine) as session, session.begin():
             run = session.get(db.CrawlRun, self.run_id)
             run.finished_at = db.utcnow()
