@@ -13,6 +13,7 @@ from functools import cached_property
 
 from newscrawl import bylines, dates
 from newscrawl.items import Article, Image
+from newscrawl.loaders import load_article
 from newscrawl.pages.blocks import Line, page_title, parse_html, text_lines
 from newscrawl.urls import article_key_for, canonical_url
 from newscrawl.yybnet import PORTAL_NAME, channel_name, parse_article_url
@@ -223,8 +224,8 @@ class YybnetArticlePage:
 
     def to_item(self) -> Article:
         published = self.published()
-        return Article(
-            url=self.url,
+        return load_article(
+            self.url,
             canonical_url=canonical_url(self.url),
             article_key=article_key_for(self.url),
             city=self.ref.city if self.ref else None,
@@ -238,7 +239,7 @@ class YybnetArticlePage:
             byline=self.byline(),
             authors=self.authors(),
             editors=self.editors(),
-            body=self.body(),
+            body=self._body[0],
             images=self.images(),
             crawled_at=self.crawled_at,
         )
