@@ -1,0 +1,379 @@
+"""Bylines and staff lines of Chinese news: who wrote, photographed and edited an article.
+
+A byline is read as a sequence of role words (记者, 通讯员, 摄, 编辑, ...) and the runs of names between
+them. A run takes the role of the role word before it when that word is a prefix role (记者 张三), else
+the role of the word after it when that is a suffix role (张三 摄). Names run together with no
+separator are split with surname knowledge (see `split_names`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+AUTHOR, EDITOR, IGNORE = "author", "editor", "ignore"
+PRE, POST, BOTH = 1, 2, 3  # where a role word stands relative to the names it labels
+
+_ROLES: dict[str, tuple[str, int]] = {
+    **dict.fromkeys(["记者", "記者", "通讯员", "通訊員", "实习生", "實習生", "作者", "撰文", "撰稿", "撰稿人", "采写", "採寫", "评论员", "評論員"],
+                    (AUTHOR, PRE)),
+    **dict.fromkeys(["口述", "整理", "摄影", "攝影", "文/图", "图/文", "文图", "图文", "文·图", "文/圖", "文", "图", "圖"], (AUTHOR, BOTH)),
+    **dict.fromkeys(["摄影报道", "摄影報導", "摄", "攝", "报道", "報導", "报导", "即时报道", "即時報導", "综合报道", "綜合報導",
+                     "联合报道", "供图", "供圖", "制图", "製圖", "绘图", "繪圖"], (AUTHOR, POST)),
+    **dict.fromkeys(["责任编辑", "責任編輯", "编辑", "編輯", "责编", "責編", "校对", "校對", "美编", "美編"], (EDITOR, BOTH)),
+    **dict.fromkeys(["来源", "來源", "稿源", "出处", "审核", "審核", "审校", "终审", "监制", "主编", "编审", "统筹", "策划",
+                     "出品", "视频", "剪辑", "设计", "翻译", "编译", "配音", "发自", "發自"], (IGNORE, PRE)),
+}
+# "报道" alone is weak evidence: 网易商业报道 and 整点报道 are headings, 北京报道 names a place
+_WEAK_ROLES = {"报道", "報導", "报导", "即时报道", "即時報導", "综合报道", "綜合報導", "联合报道"}
+_CREDIT_ROLES = {"制图", "製圖", "绘图", "繪圖"}  # credits that staff lines carry
+_SINGLE_CONTEXT = {"文", "图", "圖", "文图", "图文"}  # role words that are also common name characters
+_MULTI = sorted((w for w in _ROLES if w not in _SINGLE_CONTEXT and w not in ("摄", "攝")), key=len, reverse=True)
+_ROLE_RE = re.compile(
+    "(?P<role>" + "|".join(map(re.escape, _MULTI)) + ")"
+    r"|(?P<shot>[摄攝](?!影))"
+    r"|(?<![^\s/|︱—:(\[【□■●])(?P<single>文图|图文|文|图|圖)(?=$|[\s/|︱—:)\]】])"
+)
+
+_SEPARATORS = " \t\u3000、，,/；;|︱—:·"  # between names and role words ("·" inside a token joins a minority name)
+_BRACKETS_RE = re.compile(r"[()\[\]【】〔〕<>《》「」『』{}□■●◆◇○★☆▲△▼]")
+_TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.'\-]*(?: +[A-Za-z][A-Za-z0-9_.'\-]*)*|[^\s、，,/；;|︱—:]+")
+_LATIN_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.'\- ]{1,40}")
+_CJK_RE = re.compile(r"[\u3400-\u9fff]+")
+_DATEISH_RE = re.compile(r"[\d\-:./年月日时分 ]+")
+_QUALIFIER_RE = re.compile(r"(?:本报|本報|本台|本刊|本网|特约|特約|见习|實習|实习|首席|驻\w{1,4}|[全融]媒体|新华社|中新社|总台)$")
+_ORG_RE = re.compile(
+    r"(?:报|報|社|网|網|台|频道|頻道|客户端|杂志|雜誌|周刊|新闻|新聞|中心|集团|公司|政府|大学|医院|协会|委员会|"
+    r"局|委|厅|部|办|院|站|所|队|处|团|号|APP|app|官微|微信|微博|编辑部|工作室)$"
+)
+_KNOWN_SOURCES = {"新华社", "中新社", "人民网", "新华网", "央视", "央视网", "半月谈", "澎湃新闻", "YMG", "网易", "新浪", "腾讯"}
+_NON_NAME_CHARS = set("的了是说们这那据称被把吗呢吧着过没很到在从对")
+_NOT_NAMES = {"连线", "关注", "手记", "观察", "调查", "专访", "采访", "现场", "获悉", "发现", "了解", "看到", "表示", "介绍",
+              "走访", "探访", "追踪", "暗访", "一行", "同志", "本人", "编者", "读者", "网友", "市民", "说明", "等人", "摄影",
+              "近日", "日前", "昨日", "今日", "昨天", "今天", "目前", "近期", "据悉", "日电", "消息"}
+_MAX_RUN = 16
+
+
+@dataclass
+class Byline:
+    authors: list[str] = field(default_factory=list)
+    editors: list[str] = field(default_factory=list)
+    raw: str = ""
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> tuple[dict[str, float], frozenset[str]]:
+    """Single surnames with a cost (0 for the most common, up to 1.5 for rare ones) and compound surnames."""
+    text = resources.files("newscrawl").joinpath("data/surnames.txt").read_text("utf-8")
+    single: dict[str, float] = {}
+    compound: set[str] = set()
+    section = ""
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("["):
+            section = line.strip("[]")
+            continue
+        for name in line.split():
+            if section == "compound":
+                compound.add(name)
+            elif name not in single:
+                rank = len(single)
+                single[name] = 1.5 if section == "rare" else 0.0 if rank < 60 else 0.5 if rank < 150 else 1.0
+    return single, frozenset(compound)
+
+
+def _piece_cost(piece: str) -> float | None:
+    """Cost of reading `piece` as one person's name, None if it cannot be one."""
+    single, compound = _surnames()
+    if piece[:2] in compound and len(piece) in (3, 4):
+        return 0.0
+    if piece[0] not in single or not 2 <= len(piece) <= 4:
+        return None
+    # 3-character names are the norm; 2-character ones are common; 4 with a single surname are rare
+    return single[piece[0]] + {2: 1.0, 3: 0.0, 4: 3.0}[len(piece)]
+
+
+@lru_cache(maxsize=4096)
+def _segment(run: str) -> tuple[str, ...] | None:
+    """The cheapest split of a run of Han characters into surname-initial names of 2-4 characters.
+
+    Cost per piece: 0 for 3 characters or a compound surname, 1 for 2 characters, 3 for 4 characters
+    with a single surname, plus 0-1.5 by how rare the surname is; ties go to fewer pieces, then to a
+    longer first piece.
+    """
+    n = len(run)
+    if n > _MAX_RUN:
+        return None
+    # best[i]: (cost, piece count, negated piece lengths) of the best split of run[i:]
+    best: list[tuple[float, int, tuple[int, ...]] | None] = [None] * (n + 1)
+    best[n] = (0.0, 0, ())
+    for i in range(n - 2, -1, -1):
+        for length in (2, 3, 4):
+            rest = best[i + length] if i + length <= n else None
+            cost = _piece_cost(run[i : i + length]) if rest is not None else None
+            if cost is None or rest is None:
+                continue
+            candidate = (cost + rest[0], rest[1] + 1, (-length, *rest[2]))
+            if best[i] is None or candidate < best[i]:
+                best[i] = candidate
+    if best[0] is None:
+        return None
+    pieces, pos = [], 0
+    for neg_length in best[0][2]:
+        pieces.append(run[pos : pos - neg_length])
+        pos -= neg_length
+    return tuple(pieces)
+
+
+def _normalise(text: str) -> str:
+    """NFKC per character where that keeps one character, so offsets stay valid for the original."""
+    out = []
+    for ch in text:
+        norm = ch if ch.isascii() else unicodedata.normalize("NFKC", ch)
+        out.append(norm if len(norm) == 1 else ch)
+    return "".join(out)
+
+
+def _is_org(token: str) -> bool:
+    return token in _KNOWN_SOURCES or (len(token) >= 3 and _ORG_RE.search(token) is not None)
+
+
+def _names_in(run: str, *, glued: bool = False) -> tuple[list[str], bool]:
+    """Names in a run without role words, and whether every token was a name, an organisation or a date.
+
+    `glued`: the run follows its role word with no separator (记者张三), where only surname-initial
+    names are trusted.
+    """
+    names: list[str] = []
+    clean = True
+    for token in _TOKEN_RE.findall(_BRACKETS_RE.sub(" ", run)):
+        token = token.strip("·.-'")
+        token = re.sub(r"等人?$", "", token)
+        if not token or _DATEISH_RE.fullmatch(token) or _is_org(token):
+            continue
+        if token.isascii():
+            if _LATIN_NAME_RE.fullmatch(token) and not token.isdigit():
+                names.append(token)
+            else:
+                clean = False
+            continue
+        if "·" in token or "•" in token:
+            if _CJK_RE.sub("", token.replace("•", "·")).strip("·") == "" and len(token) <= 20:
+                names.append(token)
+            else:
+                clean = False
+            continue
+        if not _CJK_RE.fullmatch(token) or _NON_NAME_CHARS & set(token) or token in _NOT_NAMES:
+            clean = False
+            continue
+        pieces = _segment(token)
+        if pieces is not None and not any(p in _NOT_NAMES for p in pieces):
+            names.extend(pieces)
+        elif 2 <= len(token) <= 4 and not glued:
+            names.append(token)  # a pen name or a minority name (春春, 格桑边觉)
+        else:
+            clean = False
+    return names, clean
+
+
+def split_names(run: str) -> list[str]:
+    """A run of personal names -> the persons, in order (role words, 摄, 文/图 and brackets dropped)."""
+    return _parse(run).names
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+@dataclass
+class _Parsed:
+    byline: Byline
+    clean: bool  # every run was names, organisations or dates
+    kinds: set[str]  # kinds of the role words present
+    roles: set[str]  # the role words present
+    names: list[str]  # every name in page order, whatever its role
+    dateline: bool = False  # names followed by a place and 报道: 姚峰 上海报道
+
+
+def _parse(text: str) -> _Parsed:
+    norm = _normalise(text)
+    marks = list(_ROLE_RE.finditer(norm))
+    authors: list[str] = []
+    editors: list[str] = []
+    everyone: list[str] = []
+    clean = True
+    dateline = False
+    bounds = [0, *(x for m in marks for x in (m.start(), m.end())), len(norm)]
+    for index in range(len(marks) + 1):
+        run = norm[bounds[2 * index] : bounds[2 * index + 1]]
+        if not run.strip(_SEPARATORS):
+            continue
+        before = _ROLES[marks[index - 1].group()] if index > 0 else None
+        after = _ROLES[marks[index].group()] if index < len(marks) else None
+        glued = before is not None and run[0] not in _SEPARATORS
+        glued_after = after is not None and run[-1] not in _SEPARATORS
+        if glued_after and marks[index].group() in _WEAK_ROLES:
+            # 记者 张三 北京报道, 姚峰 上海报道, 記者巫其倫／台北報導: the token before 报道 is a place
+            run, places = re.subn(r"(?<=[\s/|︱—])[\u4e00-\u9fff]{2,4}$", "", run)
+            glued_after = not places
+            dateline = dateline or bool(places and run.strip(_SEPARATORS))
+        if before is not None and before[1] & PRE:
+            kind = before[0]
+        elif glued_after and (after[1] == PRE or after[0] == EDITOR or marks[index].group() in _WEAK_ROLES):
+            kind = IGNORE  # glued to the role word it qualifies: 本报记者, 光明日报记者, 值班编辑
+        elif after is not None and after[1] & POST:
+            kind = after[0]
+        else:
+            kind = AUTHOR
+        if glued_after and after[1] & PRE:
+            run = _QUALIFIER_RE.sub("", run)  # 记者张三本报通讯员李四: drop 本报
+        if kind == IGNORE:
+            qualifier = run.strip()
+            if (before is None or not before[1] & PRE) and not _DATEISH_RE.fullmatch(qualifier):
+                # a sentence is no qualifier like 光明日报 or 值班: 他是一名编辑
+                clean = clean and len(qualifier) <= 12 and not (_NON_NAME_CHARS | {"一"}) & set(qualifier)
+            continue
+        names, ok = _names_in(run, glued=glued)
+        clean = clean and ok
+        (editors if kind == EDITOR else authors).extend(names)
+        everyone.extend(names)
+    roles = {m.group() for m in marks}
+    kinds = {_ROLES[role][0] for role in roles}
+    return _Parsed(Byline(_dedupe(authors), _dedupe(editors), text), clean, kinds, roles, _dedupe(everyone), dateline)
+
+
+def parse_byline(text: str) -> Byline:
+    """Authors and editors named in a byline or staff text, by their role words."""
+    return _parse(text).byline
+
+
+_SENTENCE_END_RE = re.compile(r"[。！？!?]")
+_CAPTION_RE = re.compile(r"^\s*(?:图|圖)\s*(?:[①-⑳\d]|为|為|片)")
+_OUTER_RE = re.compile(r"^[\s□■●◆]*[(\[【](?P<inner>.*?)[)\]】]?[\s。]*$|^[\s□■●◆]*(?P<plain>.*?)[\s。]*$")
+_MAX_LINE = 50
+
+
+def _line_text(line: str) -> str | None:
+    """The credit text of a short standalone line, or None for a sentence or a caption."""
+    norm = _normalise(line).strip()
+    if not norm or len(norm) > _MAX_LINE or _CAPTION_RE.match(norm):
+        return None
+    if _SENTENCE_END_RE.search(norm.rstrip("。.!！")):
+        return None
+    match = _OUTER_RE.match(norm)
+    return (match.group("inner") if match.group("inner") is not None else match.group("plain")) if match else None
+
+
+def _has_strong_author(parsed: _Parsed) -> bool:
+    return any(_ROLES[role][0] == AUTHOR for role in parsed.roles - _WEAK_ROLES)
+
+
+def _only_surname_names(text: str) -> bool:
+    """1-4 names, each beginning with a known surname (for a credit with no role word)."""
+    tokens = _TOKEN_RE.findall(_BRACKETS_RE.sub(" ", _normalise(text)))
+    pieces = [_segment(t) if _CJK_RE.fullmatch(t) else None for t in tokens]
+    return 0 < sum(len(p) for p in pieces if p) <= 4 and all(pieces)
+
+
+def byline_line(line: str) -> Byline | None:
+    """A standalone line that only credits authors (□本报通讯员杨官松郭文波, 姚洪双 文/图, 记者刘福文摄)."""
+    text = _line_text(line)
+    if text is None:
+        return None
+    parsed = _parse(text)
+    if not parsed.clean or not parsed.byline.authors or not (_has_strong_author(parsed) or parsed.dateline):
+        return None
+    return Byline(parsed.byline.authors, parsed.byline.editors, line.strip())
+
+
+def staff_line(line: str) -> Byline | None:
+    """An editor/staff line (编辑:… 校对:… 美编:…, [责任编辑:NF041], 杜明阳 制图)."""
+    text = _line_text(line)
+    if text is None:
+        return None
+    parsed = _parse(text)
+    if not parsed.clean:
+        return None
+    if EDITOR in parsed.kinds or (parsed.roles & _CREDIT_ROLES and parsed.byline.authors):
+        return Byline(parsed.byline.authors, parsed.byline.editors, line.strip())
+    return None
+
+
+_LEAD_RE = re.compile(
+    r"^[\s□■●◆]*(?P<dateline>[^\s，。,；;:!?！？()\[\]【】]{0,24}?(?:讯|訊|电|電))\s*"
+    r"(?:[(\[【](?P<bracket>[^()\[\]【】]{1,60})[)\]】]|(?P<open>.{0,60}))"
+)
+_LEAD_ROLE_RE = re.compile(r"^[\s□■●◆]*(?:本报|本報|本台|本刊|本网|特约|见习|实习|首席|[全融]媒体)?(?:记者|記者|通讯员|通訊員|实习生|作者)")
+_LEAD_STOP_RE = re.compile(r"(?:摄影报道|报道|報導)|(?=(?:本报|本報|晚报|晨报|新华社)\S{0,12}?(?:讯|訊|电|電))")
+
+
+_OPENING_BRACKET_RE = re.compile(r"^\s*[(\[【〔](?P<inner>[^()\[\]【】〔〕]{1,40})[)\]】〕]")
+
+
+def _leading_credit(text: str) -> tuple[Byline, int] | None:
+    """Role words and names at the start of `text` and where they end, up to the first token that is neither."""
+    stop = _LEAD_STOP_RE.search(text)
+    if stop is not None and stop.start() <= 40 and not re.search(r"[，。,；;！？!?]", text[: stop.start()]):
+        parsed = _parse(text[: stop.end()])
+        if parsed.clean and parsed.byline.authors:
+            return parsed.byline, stop.end()
+    best: tuple[Byline, int] | None = None
+    taken = ""
+    for token in re.split(r"(\s+)", text):
+        taken += token
+        if not token.strip():
+            continue
+        if len(taken) > 40 or re.search(r"[，。,；;！？]", token):
+            break
+        parsed = _parse(taken)
+        if not parsed.clean:
+            break
+        if parsed.byline.authors and AUTHOR in parsed.kinds:
+            best = parsed.byline, len(taken)
+    return best
+
+
+def lead_byline(paragraph: str) -> Byline | None:
+    """A byline opening a paragraph: 本报讯(记者张传亮)…, 新华社北京8月13日电(记者 张三)…, □记者…报道…"""
+    text = _normalise(paragraph)
+    lead = _LEAD_RE.match(text)
+    found: tuple[Byline, int] | None = None
+    if lead is not None and lead.group("bracket") is not None:
+        parsed = _parse(lead.group("bracket"))
+        if parsed.clean and parsed.byline.authors and AUTHOR in parsed.kinds:
+            found = parsed.byline, lead.end("bracket") + 1
+    elif lead is not None and _LEAD_ROLE_RE.match(lead.group("open") or ""):
+        credit = _leading_credit(lead.group("open"))
+        found = (credit[0], lead.start("open") + credit[1]) if credit else None
+    elif (opening := _OPENING_BRACKET_RE.match(text)) is not None:
+        parsed = _parse(opening.group("inner"))
+        if parsed.clean and parsed.byline.authors and (_has_strong_author(parsed) or parsed.dateline):
+            found = parsed.byline, opening.end()
+    elif _LEAD_ROLE_RE.match(text):
+        found = _leading_credit(text)
+    if found is None:
+        return None
+    byline, end = found
+    return Byline(byline.authors, byline.editors, paragraph[:end].strip())
+
+
+_TRAILING_RE = re.compile(r"[(\[【〔](?P<inner>[^()\[\]【】〔〕]{1,40})[)\]】〕]\s*[。.]?\s*$")
+
+
+def trailing_byline(paragraph: str) -> Byline | None:
+    """A bracketed credit closing a paragraph: …。(记者 胡晓蓉), …(责任编辑：李楠)."""
+    text = _normalise(paragraph)
+    match = _TRAILING_RE.search(text)
+    if match is None:
+        return None
+    parsed = _parse(match.group("inner"))
+    if not parsed.clean or not (parsed.byline.authors or parsed.byline.editors):
+        return None
+    if not parsed.kinds - {IGNORE} and not parsed.dateline:
+        # bare names, as in …佳节。(常书香 马丹阳): only right after a sentence and only known surnames
+        if not re.search(r"[。！？!?\"”]\s*$", text[: match.start()]) or not _only_surname_names(match.group("inner")):
+            return None
+    return Byline(parsed.byline.authors, parsed.byline.editors, paragraph[match.start() :].strip())

@@ -1,0 +1,258 @@
+"""Find and normalise the date/time expressions of Chinese news pages.
+
+Pure functions; "now" is always injectable. `find_times` is pattern-only (fast); `parse_time` falls
+back to dateparser (about 2 ms a call) only when no pattern matches.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from urllib.parse import urlsplit
+
+BEIJING = timezone(timedelta(hours=8))
+MIN_YEAR, MAX_YEAR = 1990, 2100
+# a year-less date may lie this far after "now" (clock skew, time zones) before it counts as last year's
+FUTURE_TOLERANCE = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class FoundTime:
+    value: datetime  # aware, in BEIJING
+    raw: str  # the matched text as it appears
+    has_time: bool  # False for a date-only match
+    start: int = 0  # span in the searched text
+    end: int = 0
+
+
+_WEEKDAY = r"(?:星期|周|礼拜)[一二三四五六日天]"
+_ZONE_WORD = r"(?:北京时间|格林尼治标准时间|格林威治时间|GMT|UTC)(?![A-Za-z])"
+
+# Date heads; the time part, if any, is matched after them by _TIME_TAIL.
+_HEAD_RE = re.compile(
+    r"""
+    (?<![\d.])(?P<y>\d{4})\s*(?P<sep>[-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?![\d])
+  | (?<!\d)(?P<cy>\d{4})\s*年\s*(?P<cm>\d{1,2})\s*月\s*(?P<cd>\d{1,2})\s*[日号]
+  | (?<![\d年])(?P<ym>\d{1,2})\s*月\s*(?P<yd>\d{1,2})\s*[日号]
+  | (?<![\d\-/.])(?<!\d:)(?P<dm>\d{1,2})[-/](?P<dd>\d{1,2})(?![\d\-/.])
+  | (?P<day>今天|昨天|前天|今日|昨日|前日)
+  | (?<![\d.])(?P<n>\d{1,3}|半|一|两)\s*(?P<unit>秒钟?|分钟|个?小时|天|个?星期|周)前
+  | (?P<now>刚刚)
+    """,
+    re.X,
+)
+
+_TIME_TAIL = re.compile(
+    rf"""
+    (?:T|[ \t,，]*(?:{_WEEKDAY}[ \t,，]*)?(?:(?P<zpre>{_ZONE_WORD})[ \t]*)?(?P<ampm>凌晨|早上|上午|中午|下午|傍晚|晚上)?[ \t]*)
+    (?:(?P<H>\d{{1,2}})\s*:\s*(?P<M>\d{{2}})(?:\s*:\s*(?P<S>\d{{2}})(?:\.\d+)?)?
+      |(?P<H2>\d{{1,2}})\s*[时点]\s*(?P<M2>\d{{1,2}})\s*分(?:\s*(?P<S2>\d{{1,2}})\s*秒)?)
+    (?!\d)
+    (?P<zone>[ \t]*(?:Z(?![A-Za-z])|[+-]\d{{2}}:?\d{{2}}(?!\d)
+      |[(（]?[ \t]*(?P<zw>{_ZONE_WORD})(?:[ \t]*(?P<zoff>[+-]\d{{1,2}}(?::?\d{{2}})?))?[ \t]*[)）]?))?
+    """,
+    re.X,
+)
+
+_NUMERAL = {"半": 0.5, "一": 1, "两": 2}
+_UNIT = {"秒": 1, "分": 60, "小": 3600, "天": 86400, "星": 604800, "周": 604800}
+_DAY_OFFSET = {"今": 0, "昨": 1, "前": 2}
+
+
+def _nfkc_same_length(text: str) -> str:
+    """NFKC per character where that keeps one character, so spans stay valid for the original."""
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append(ch)
+            continue
+        norm = unicodedata.normalize("NFKC", ch)
+        out.append(norm if len(norm) == 1 else ch)
+    return "".join(out)
+
+
+def _as_beijing(now: datetime | None) -> datetime:
+    if now is None:
+        return datetime.now(BEIJING)
+    if now.tzinfo is None:
+        return now.replace(tzinfo=BEIJING)
+    return now.astimezone(BEIJING)
+
+
+def _make_date(y: int, m: int, d: int) -> date | None:
+    if not MIN_YEAR <= y <= MAX_YEAR:
+        return None
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _offset(text: str) -> timedelta:
+    """`+08:00`, `+0800`, `-5` -> a timedelta."""
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = (digits, "0") if len(digits) <= 2 else (digits[:-2], digits[-2:])
+    return sign * timedelta(hours=int(hours), minutes=int(minutes))
+
+
+def _zone_offset(tail: re.Match[str]) -> timedelta | None:
+    """The UTC offset a time tail names, or None for Beijing time."""
+    word = tail.group("zw") or tail.group("zpre")
+    if word and word != "北京时间":
+        return _offset(tail.group("zoff")) if tail.group("zoff") else timedelta(0)
+    zone = (tail.group("zone") or "").strip()
+    if zone == "Z":
+        return timedelta(0)
+    if zone[:1] in ("+", "-"):
+        return _offset(zone)
+    return None
+
+
+def _tail_time(tail: re.Match[str]) -> time | None:
+    hour = int(tail.group("H") or tail.group("H2"))
+    minute = int(tail.group("M") or tail.group("M2"))
+    second = int(tail.group("S") or tail.group("S2") or 0)
+    ampm = tail.group("ampm")
+    if ampm in ("下午", "傍晚", "晚上") and hour < 12:
+        hour += 12
+    elif ampm == "中午" and hour < 6:
+        hour += 12
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return time(hour, minute, second)
+
+
+def _yearless(month: int, day: int, clock: time, now: datetime, year_hint: int | None) -> datetime | None:
+    if year_hint is not None:
+        found = _make_date(year_hint, month, day)
+        return datetime.combine(found, clock, BEIJING) if found else None
+    for year in range(now.year + 1, now.year - 8, -1):
+        found = _make_date(year, month, day)
+        if found is None:
+            continue
+        value = datetime.combine(found, clock, BEIJING)
+        if value <= now + FUTURE_TOLERANCE:
+            return value
+    return None
+
+
+def find_times(text: str, *, now: datetime | None = None, year_hint: int | None = None) -> list[FoundTime]:
+    """Every date/time expression in `text`, in order, as aware Beijing times."""
+    now = _as_beijing(now)
+    norm = _nfkc_same_length(text)
+    found: list[FoundTime] = []
+    pos = 0
+    while (head := _HEAD_RE.search(norm, pos)) is not None:
+        pos = head.end()
+        groups = head.groupdict()
+        tail = None if groups["n"] or groups["now"] else _TIME_TAIL.match(norm, head.end())
+        clock = _tail_time(tail) if tail else None
+        if clock is None:
+            tail = None
+        value: datetime | None = None
+        if groups["now"]:
+            value, clock = now, now.time()
+        elif groups["n"]:
+            amount = _NUMERAL.get(groups["n"]) or int(groups["n"])
+            value = now - timedelta(seconds=amount * _UNIT[groups["unit"].lstrip("个")[0]])
+            clock = value.time()
+            if groups["unit"].endswith(("天", "期", "周")):
+                value, clock = datetime.combine(value.date(), time(), BEIJING), None
+        elif groups["day"]:
+            if clock is None:
+                continue  # a bare 今天/昨天 is prose, not a timestamp
+            day = now.date() - timedelta(days=_DAY_OFFSET[groups["day"][0]])
+            value = datetime.combine(day, clock, BEIJING)
+        elif groups["dm"]:
+            if clock is None:
+                continue  # a bare 08-13 is too ambiguous (scores, ranges)
+            value = _yearless(int(groups["dm"]), int(groups["dd"]), clock, now, year_hint)
+        elif groups["ym"]:
+            value = _yearless(int(groups["ym"]), int(groups["yd"]), clock or time(), now, year_hint)
+        else:
+            ymd = ("y", "m", "d") if groups["y"] else ("cy", "cm", "cd")
+            day = _make_date(*(int(groups[key]) for key in ymd))
+            value = datetime.combine(day, clock or time(), BEIJING) if day else None
+        if value is None:
+            continue
+        end = head.end()
+        if tail is not None:
+            end = pos = tail.end()
+            offset = _zone_offset(tail)
+            if offset is not None:
+                value = value.replace(tzinfo=timezone(offset)).astimezone(BEIJING)
+        end = head.start() + len(text[head.start() : end].rstrip())
+        found.append(FoundTime(value, text[head.start() : end], clock is not None, head.start(), end))
+    return found
+
+
+def parse_time(text: str, *, now: datetime | None = None, year_hint: int | None = None) -> FoundTime | None:
+    """The first time in `text`; dateparser only as a last resort for text with digits."""
+    if not text:
+        return None
+    times = find_times(text, now=now, year_hint=year_hint)
+    if times:
+        return times[0]
+    if not re.search(r"\d", text):
+        return None
+    return _dateparser_fallback(text, _as_beijing(now))
+
+
+def _dateparser_fallback(text: str, now: datetime) -> FoundTime | None:
+    import dateparser  # imported lazily: slow to import and to call
+
+    settings = {
+        "TIMEZONE": "Asia/Shanghai",
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "PREFER_DATES_FROM": "past",
+        "RELATIVE_BASE": now.replace(tzinfo=None),
+    }
+    stripped = text.strip()
+    parsed = dateparser.parse(stripped, settings=settings)
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=BEIJING)
+    offset = len(text) - len(text.lstrip())
+    has_time = re.search(r"\d\s*[:：时点]\s*\d", stripped) is not None
+    return FoundTime(parsed.astimezone(BEIJING), stripped, has_time, offset, offset + len(stripped))
+
+
+_URL_YM_RE = re.compile(
+    r"""
+    (?:/|/t|_)(?P<a_y>(?:19|20)\d{2})(?P<a_m>\d{2})(?:\d{2})?(?=[/_])
+  | /(?P<b_y>(?:19|20)\d{2})-(?P<b_m>\d{1,2})(?:-\d{1,2})?/
+  | /(?P<c_y>(?:19|20)\d{2})/(?P<c_m>\d{1,2})(?:\d{2}|/\d{1,2})?/
+    """,
+    re.X,
+)
+
+
+def year_month_from_url(url: str) -> tuple[int, int] | None:
+    """(year, month) from a dated URL path: /201708/, /2017-08/13/, /20170813/, /2017/0813/, t20170813_."""
+    path = urlsplit(url).path
+    for match in _URL_YM_RE.finditer(path):
+        parts = [g for g in match.groups() if g is not None]
+        year, month = int(parts[0]), int(parts[1])
+        if MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12:
+            return year, month
+    return None
+
+
+def to_utc(value: datetime) -> datetime:
+    """An aware UTC datetime; a naive value is taken as Beijing time."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=BEIJING)
+    return value.astimezone(timezone.utc)
+
+
+def iso(value: datetime | FoundTime) -> str:
+    """ISO 8601 in Beijing time with offset; `YYYY-MM-DD` for a date-only FoundTime."""
+    if isinstance(value, FoundTime):
+        return value.value.date().isoformat() if not value.has_time else iso(value.value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=BEIJING)
+    return value.astimezone(BEIJING).isoformat()

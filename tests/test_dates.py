@@ -1,0 +1,192 @@
+import sys
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from newscrawl import dates
+from newscrawl.dates import BEIJING, FoundTime, find_times, iso, parse_time, to_utc, year_month_from_url
+
+NOW = datetime(2017, 8, 20, 12, 0, tzinfo=BEIJING)
+
+
+def test_beijing_offset():
+    assert datetime(2017, 8, 13, 9, 19, tzinfo=BEIJING).isoformat() == "2017-08-13T09:19:00+08:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "raw"),
+    [
+        ("来源:潍坊日报 2017-08-13 09:19   https://www.yybnet.net/", "2017-08-13T09:19:00+08:00", "2017-08-13 09:19"),
+        ("来源：潍坊日报 2017-08-13 09:19", "2017-08-13T09:19:00+08:00", "2017-08-13 09:19"),
+        ("淄博晚报 2014-05-06 17:22 大字", "2014-05-06T17:22:00+08:00", "2014-05-06 17:22"),
+        ("2017-08-13 09:19:05", "2017-08-13T09:19:05+08:00", "2017-08-13 09:19:05"),
+        ("2017/8/13 9:19", "2017-08-13T09:19:00+08:00", "2017/8/13 9:19"),
+        ("2017.08.13", "2017-08-13", "2017.08.13"),
+        ("2022.01.20 16:31", "2022-01-20T16:31:00+08:00", "2022.01.20 16:31"),
+        ("2017年08月13日 09:19", "2017-08-13T09:19:00+08:00", "2017年08月13日 09:19"),
+        ("2017年8月13日09:19", "2017-08-13T09:19:00+08:00", "2017年8月13日09:19"),
+        ("2017年8月13日 星期日 09:19", "2017-08-13T09:19:00+08:00", "2017年8月13日 星期日 09:19"),
+        ("2017年8月13日 周日 09:19", "2017-08-13T09:19:00+08:00", "2017年8月13日 周日 09:19"),
+        ("2017年8月13日9时19分", "2017-08-13T09:19:00+08:00", "2017年8月13日9时19分"),
+        ("2017-08-13 下午3:05", "2017-08-13T15:05:00+08:00", "2017-08-13 下午3:05"),
+        ("2017-08-13", "2017-08-13", "2017-08-13"),
+        ("2017年8月13日", "2017-08-13", "2017年8月13日"),
+        ("2017-08-13T01:19:00Z", "2017-08-13T09:19:00+08:00", "2017-08-13T01:19:00Z"),
+        ("2017-08-13T01:19:00+00:00", "2017-08-13T09:19:00+08:00", "2017-08-13T01:19:00+00:00"),
+        ("2017-08-13T09:19:00+08:00", "2017-08-13T09:19:00+08:00", "2017-08-13T09:19:00+08:00"),
+        ("2017-08-13T09:19:00.123+0800", "2017-08-13T09:19:00+08:00", "2017-08-13T09:19:00.123+0800"),
+        ("2017-08-13 01:19 GMT", "2017-08-13T09:19:00+08:00", "2017-08-13 01:19 GMT"),
+        ("2017-08-13 01:19 UTC", "2017-08-13T09:19:00+08:00", "2017-08-13 01:19 UTC"),
+        ("2017-08-13 02:19 (GMT+1)", "2017-08-13T09:19:00+08:00", "2017-08-13 02:19 (GMT+1)"),
+        ("2017-08-13 09:19 北京时间", "2017-08-13T09:19:00+08:00", "2017-08-13 09:19 北京时间"),
+        ("2012年12月10日, 格林尼治标准时间10:41", "2012-12-10T18:41:00+08:00", "2012年12月10日, 格林尼治标准时间10:41"),
+        ("2017-12-31 20:00 UTC", "2018-01-01T04:00:00+08:00", "2017-12-31 20:00 UTC"),
+        # year-less: the year that keeps the date out of the future
+        ("08-13 09:19", "2017-08-13T09:19:00+08:00", "08-13 09:19"),
+        ("8月13日 09:19", "2017-08-13T09:19:00+08:00", "8月13日 09:19"),
+        ("12月30日 09:19", "2016-12-30T09:19:00+08:00", "12月30日 09:19"),
+        ("1月6日 星期六", "2017-01-06", "1月6日"),
+        # relative to NOW
+        ("3小时前", "2017-08-20T09:00:00+08:00", "3小时前"),
+        ("15分钟前", "2017-08-20T11:45:00+08:00", "15分钟前"),
+        ("半小时前", "2017-08-20T11:30:00+08:00", "半小时前"),
+        ("2天前", "2017-08-18", "2天前"),
+        ("刚刚", "2017-08-20T12:00:00+08:00", "刚刚"),
+        ("昨天 10:20", "2017-08-19T10:20:00+08:00", "昨天 10:20"),
+        ("前天 08:00", "2017-08-18T08:00:00+08:00", "前天 08:00"),
+        ("今天 09:15", "2017-08-20T09:15:00+08:00", "今天 09:15"),
+        # full width: value normalised, raw as written
+        ("２０１７－０８－１３\u3000０９：１９", "2017-08-13T09:19:00+08:00", "２０１７－０８－１３\u3000０９：１９"),
+        ("2017年9月3日总第300期", "2017-09-03", "2017年9月3日"),
+        ("新华社北京8月13日电(记者 张三)", "2017-08-13", "8月13日"),
+    ],
+)
+def test_parse_time(text, expected, raw):
+    found = parse_time(text, now=NOW)
+    assert found is not None
+    assert iso(found) == expected
+    assert found.raw == raw
+    assert text[found.start : found.end] == raw
+    assert found.value.utcoffset() == timedelta(hours=8)
+
+
+@pytest.mark.parametrize(
+    ("text", "year_hint", "expected"),
+    [
+        ("08-13 09:19", 2015, "2015-08-13T09:19:00+08:00"),
+        ("12月30日 09:19", 2017, "2017-12-30T09:19:00+08:00"),
+        ("2月29日", 2016, "2016-02-29"),
+        ("2014-05-06 17:22", 2011, "2014-05-06T17:22:00+08:00"),  # an explicit year wins over the hint
+    ],
+)
+def test_year_hint(text, year_hint, expected):
+    assert iso(parse_time(text, now=NOW, year_hint=year_hint)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2017-13-01",
+        "2017-02-30",
+        "2017年13月1日",
+        "1989-08-13",
+        "2101-01-01",
+        "1234567",
+        "12345678",
+        "20170813",
+        "电话0432-62099222",
+        "联系电话：0478-8655532",
+        "公安机关备案号：15081599004-00001",
+        "2014-2015年",
+        "1999-2000年的纳斯达克",
+        "昨(23)日",
+        "今天天气很好",
+        "昨天下午",
+        "比分3-2",
+        "13月45日",
+        "版本1.2017.08.13",
+    ],
+)
+def test_no_time_found(text):
+    assert find_times(text, now=NOW) == []
+
+
+def test_impossible_time_keeps_only_the_date():
+    (found,) = find_times("2017-08-13 25:00", now=NOW)
+    assert (found.has_time, found.raw, iso(found)) == (False, "2017-08-13", "2017-08-13")
+
+
+def test_find_times_in_order_with_spans():
+    text = "来源:潍坊日报 2017-08-13 09:19 正文2017年9月3日总第300期,相关:08-12 10:00;3小时前"
+    found = find_times(text, now=NOW)
+    assert [f.raw for f in found] == ["2017-08-13 09:19", "2017年9月3日", "08-12 10:00", "3小时前"]
+    assert [f.has_time for f in found] == [True, False, True, True]
+    assert all(text[f.start : f.end] == f.raw for f in found)
+
+
+def test_date_next_to_a_long_id_is_still_found():
+    assert [f.raw for f in find_times("id 12345678 2017-08-13", now=NOW)] == ["2017-08-13"]
+
+
+def test_naive_now_is_beijing():
+    found = parse_time("3小时前", now=datetime(2017, 8, 20, 12, 0))
+    assert found.value == datetime(2017, 8, 20, 9, 0, tzinfo=BEIJING)
+
+
+def test_now_in_other_zone_is_converted():
+    found = parse_time("今天 09:15", now=datetime(2017, 8, 19, 20, 0, tzinfo=timezone.utc))
+    assert iso(found) == "2017-08-20T09:15:00+08:00"
+
+
+def test_find_times_never_uses_dateparser(monkeypatch):
+    def boom(*args, **kwargs):
+        raise AssertionError("dateparser called")
+
+    monkeypatch.setitem(sys.modules, "dateparser", None)  # any import now fails
+    monkeypatch.setattr(dates, "_dateparser_fallback", boom)
+    found = find_times("2017年8月13日 09:19 来源:潍坊日报 3小时前 08-13 10:00 刚刚 无日期", now=NOW)
+    assert len(found) == 4
+    assert parse_time("2017-08-13 09:19", now=NOW) is not None
+
+
+def test_parse_time_falls_back_to_dateparser():
+    found = parse_time("August 13, 2017 10:00", now=NOW)
+    assert found is not None
+    assert iso(found) == "2017-08-13T10:00:00+08:00"
+
+
+@pytest.mark.parametrize("text", ["", "无日期", "正文没有时间"])
+def test_parse_time_none(text):
+    assert parse_time(text, now=NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://www.yybnet.net/weifang/news/201708/1234567.html", (2017, 8)),
+        ("http://m.yybnet.net/zibo/news/201405/12345678.html", (2014, 5)),
+        ("http://www.xinhuanet.com/local/2020-02/19/c_1125597921.htm", (2020, 2)),
+        ("http://business.sohu.com/20050311/n224643115.shtml", (2005, 3)),
+        ("http://politics.people.com.cn/n1/2024/0424/c1001-40223222.html", (2024, 4)),
+        ("http://auto.qianlong.com/36/2005/07/18/1680@2723871.htm", (2005, 7)),
+        ("https://www.nmg.gov.cn/zwyw/jrgz/202202/t20220211_2004628.html", (2022, 2)),
+        ("https://www.gov.cn/xinwen/t20170813_123.htm", (2017, 8)),
+        ("http://www.chinanews.com/c/2017-08-13/123.shtml", (2017, 8)),
+        ("http://www.bbc.co.uk/zhongwen/simp/chinese_news/2012/12/121210_hongkong_politics.shtml", (2012, 12)),
+        ("https://www.yybnet.net/weifang/news/12345678.html", None),
+        ("http://biz.163.com/50114/7/1A2RNJP100020QFA.html", None),
+        ("https://www.yybnet.net/weifang/news/201713/1234567.html", None),
+        ("https://www.yybnet.net/weifang/shouguang/", None),
+    ],
+)
+def test_year_month_from_url(url, expected):
+    assert year_month_from_url(url) == expected
+
+
+def test_to_utc_and_iso():
+    value = datetime(2017, 8, 13, 9, 19, tzinfo=BEIJING)
+    assert to_utc(value) == datetime(2017, 8, 13, 1, 19, tzinfo=timezone.utc)
+    assert to_utc(value).tzinfo == timezone.utc
+    assert to_utc(datetime(2017, 8, 13, 9, 19)) == to_utc(value)
+    assert iso(to_utc(value)) == "2017-08-13T09:19:00+08:00"
+    assert iso(FoundTime(value, "2017-08-13", False)) == "2017-08-13"
