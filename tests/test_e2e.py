@@ -81,3 +81,12 @@ def test_channel_and_page_arguments_limit_the_crawl(mirror, truth, sqlite_url):
     assert articles and all(a.article_key.startswith(wanted + "/") for a in articles)
     assert len(articles) <= min(len(served), 10)  # one list page of at most page_size links
     assert runs[0].args["channels"] == [wanted]
+
+
+def test_since_keeps_exactly_the_articles_published_from_that_day(mirror, truth, sqlite_url):
+    since = "2016-06-01"
+    run_crawl(mirror.base_url, sqlite_url, "-a", f"since={since}")
+    articles, _ = stored(sqlite_url)
+    wanted = {k for k, row in truth.items() if row["published_at"][:10] >= since}
+    assert wanted and len(wanted) < len(truth)
+    assert {a.article_key for a in articles} == wanted
