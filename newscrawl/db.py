@@ -13,13 +13,16 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     ForeignKey,
+    Float,
     Integer,
     MetaData,
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     create_engine,
     event,
 )
@@ -86,6 +89,11 @@ class CrawlRun(Base):
     reprints: Mapped[int] = mapped_column(Integer, default=0)  # stored articles whose text was met before
     rejected: Mapped[int] = mapped_column(Integer, default=0)  # pages that yielded no article
     errors: Mapped[int] = mapped_column(Integer, default=0)  # downloads that failed for good
+    skipped: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # archived already, not fetched
+    not_modified: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # revisits answered 304
+    removed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # revisits answered 404/410
+    # Share of fetched article pages that yielded no title, body or time: a jump means the layout changed.
+    incomplete_share: Mapped[float | None] = mapped_column(Float)
 
 
 class Article(Base):
@@ -118,6 +126,53 @@ class Article(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     first_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
     last_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # article_versions.version shown here
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when the newest version was met
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the page answered 404/410 (row kept)
+    # HTTP validators for conditional revisits (If-None-Match / If-Modified-Since).
+    etag: Mapped[str | None] = mapped_column(String(256))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    # Where the raw response of the shown version lies: a WARC file under data/warc/ and the record's offset.
+    warc_file: Mapped[str | None] = mapped_column(String(255))
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ArticleVersion(Base):
+    """Every text an article has had, the first included: earlier texts stay queryable after an edit."""
+
+    __tablename__ = "article_versions"
+    __table_args__ = (UniqueConstraint("article_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text)
+    subtitle: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(128))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    byline: Mapped[str | None] = mapped_column(Text)
+    authors: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    editors: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    body: Mapped[str] = mapped_column(Text)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    warc_file: Mapped[str | None] = mapped_column(String(255))
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class FetchFailure(Base):
+    """A request that failed for good in a run (after retries): 5xx, timeout, truncated body, too big, ..."""
+
+    __tablename__ = "fetch_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    article_key: Mapped[str | None] = mapped_column(String(128), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class ExtractionFailure(Base):

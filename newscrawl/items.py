@@ -33,6 +33,12 @@ class Article:
     images: list[Image] = field(default_factory=list)  # article images with their captions
     crawled_at: datetime | None = None  # when the page was fetched (aware, UTC)
     content_hash: str | None = None  # fingerprint of the normalised body, set by the dedup pipeline
+    # Fetch facts, set by the spider: HTTP validators for later conditional revisits, and where the raw
+    # response was archived (WARC file name under the WARC folder, record offset).
+    etag: str | None = None
+    last_modified: str | None = None
+    warc_file: str | None = None
+    warc_offset: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # diagnostics: which rule produced which field
 
     def to_json(self) -> dict[str, Any]:
@@ -51,3 +57,30 @@ class PageFailure:
     url: str
     reason: str
     article_key: str | None = None
+
+
+@dataclass
+class NotModified:
+    """A conditional revisit answered 304: the archived text is still current."""
+
+    url: str
+    article_key: str
+
+
+@dataclass
+class Removed:
+    """A revisit answered 404/410: the article is marked removed, never deleted."""
+
+    url: str
+    article_key: str
+    http_status: int
+
+
+@dataclass
+class FetchFailure:
+    """A request that failed for good (after retries), with its reason; a later run fetches it again."""
+
+    url: str
+    reason: str
+    article_key: str | None = None
+    http_status: int | None = None

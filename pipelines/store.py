@@ -18,23 +18,17 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
-from sqlalchemy import select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from newscrawl import db
-from newscrawl.items import Article, PageFailure
+from newscrawl.archive import Archive
+from newscrawl.items import Article, FetchFailure, NotModified, PageFailure, Removed
 from newscrawl.migrate import upgrade
 
 logger = logging.getLogger(__name__)
-
-ARTICLE_FIELDS = (
-    "url", "canonical_url", "city", "channel", "breadcrumbs", "title", "subtitle", "source", "published_at",
-    "published_at_raw", "byline", "authors", "editors", "body", "content_hash",
-)  # fmt: skip
-
 
 def resolve_database_url(settings: BaseSettings) -> str:
     """`-s NEWSCRAWL_DATABASE_URL=...` wins, then the environment variable, then settings.py's default."""
@@ -92,7 +86,7 @@ class StorePipeline:
         logger.info("storing into %s (crawl run %s)", make_url(self.url).render_as_string(), self.run_id)
 
     async def process_item(self, item: Any) -> Any:
-        if not isinstance(item, (Article, PageFailure)):
+        if not isinstance(item, (Article, PageFailure, NotModified, Removed, FetchFailure)):
             return item
         self.buffer.append(item)
         if len(self.buffer) >= self.batch_size:
@@ -121,6 +115,9 @@ class StorePipeline:
             run.reprints = get("store/reprints", 0)
             run.rejected = get("store/page_failures", 0)
             run.errors = get("fetch/failed", 0)
+            run.skipped = get("yybnet/skipped_archived", 0)
+            run.not_modified = get("store/not_modified", 0)
+            run.removed = get("store/removed", 0)
         self.engine.dispose()
 
     # --- writing ---------------------------------------------------------------------------
@@ -150,59 +147,13 @@ class StorePipeline:
             self.stats.inc_value(f"store/{name}", value)
 
     def _write(self, batch: list[Any]) -> dict[str, int]:
-        counts = dict.fromkeys(("articles_new", "articles_updated", "articles_unchanged", "reprints", "page_failures"), 0)
-        now = db.utcnow()
-        articles = [item for item in batch if isinstance(item, Article)]
-        with Session(self.engine) as session, session.begin():
-            keys = [a.article_key for a in articles]
-            existing = {row.article_key: row for row in session.scalars(select(db.Article).where(db.Article.article_key.in_(keys)))}
-            for item in articles:
-                row = existing.get(item.article_key)
-                if row is None:
-                    row = db.Article(article_key=item.article_key, first_seen_at=now, first_run_id=self.run_id)
-                    self._fill(row, item)
-                    row.last_seen_at, row.last_run_id = now, self.run_id
-                    row.reprint_of_id = self._first_copy_id(session, item.content_hash)
-                    session.add(row)
-                    session.flush()  # gives the row its id, so later items in this batch can link to it
-                    existing[item.article_key] = row
-                    counts["articles_new"] += 1
-                    counts["reprints"] += row.reprint_of_id is not None
-                elif row.content_hash == item.content_hash:
-                    counts["articles_unchanged"] += 1
-                else:
-                    self._fill(row, item)
-                    counts["articles_updated"] += 1
-                row.last_seen_at = now
-                row.last_run_id = self.run_id
-            for failure in (item for item in batch if isinstance(item, PageFailure)):
-                session.add(db.ExtractionFailure(
-                    run_id=self.run_id, url=failure.url, article_key=failure.article_key, reason=failure.reason,
-                    recorded_at=now,
-                ))  # fmt: skip
-                counts["page_failures"] += 1
-        return counts
-
-    @staticmethod
-    def _fill(row: db.Article, item: Article) -> None:
-        for name in ARTICLE_FIELDS:
-            setattr(row, name, getattr(item, name))
-        row.canonical_url = item.canonical_url or item.url
-        row.images = [asdict(image) for image in item.images]
-        row.crawled_at = item.crawled_at or db.utcnow()
-
-    @staticmethod
-    def _first_copy_id(session: Session, content_hash: str | None) -> int | None:
-        if not content_hash:
-            return None
-        query = select(db.Article.id).where(db.Article.content_hash == content_hash).order_by(db.Article.id).limit(1)
-        return session.scalar(query)
+        return Archive(self.engine).write(batch, self.run_id)
 
     def _spill(self, batch: list[Any]) -> Path:
         self.spill_dir.mkdir(parents=True, exist_ok=True)
         path = self.spill_dir / f"run-{self.run_id}.jsonl"
         with path.open("a", encoding="utf-8") as out:
             for item in batch:
-                row = item.to_json() if isinstance(item, Article) else {"page_failure": asdict(item)}
+                row = item.to_json() if isinstance(item, Article) else {type(item).__name__: asdict(item)}
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
         return path

@@ -142,3 +142,22 @@ def test_dedup_drops_a_key_met_twice_and_marks_reprints(monkeypatch):
         dedup.process_item(make_article("1000009", "故事。"))
     reprint = dedup.process_item(make_article("1000010", "故 事。", channel="shouguang"))  # whitespace does not count
     assert reprint.extra["reprint_of_key"] == "weifang/news/1000009"
+
+
+def test_a_changed_text_becomes_a_new_version_and_the_old_one_stays(database_url, open_store):
+    from newscrawl.items import FetchFailure, NotModified, Removed
+
+    store = open_store(database_url)
+    store._flush_with_retries([make_article("2000001", "初版正文。", etag='"v1"')])
+    store._flush_with_retries([make_article("2000001", "修改后的正文。", etag='"v2"')])
+    store._flush_with_retries([NotModified(url="u", article_key="weifang/news/2000001")])
+    store._flush_with_retries([make_article("2000002", "会被删除。"), FetchFailure(url="http://x/a", reason="HTTP 503", http_status=503)])
+    store._flush_with_retries([Removed(url="u", article_key="weifang/news/2000002", http_status=404)])
+
+    assert [tuple(r) for r in rows(database_url, "SELECT body, version, etag FROM articles WHERE article_key = 'weifang/news/2000001'")] == [("修改后的正文。", 2, '"v2"')]
+    versions = rows(database_url, "SELECT v.version, v.body FROM article_versions v JOIN articles a ON a.id = v.article_id WHERE a.article_key = 'weifang/news/2000001' ORDER BY v.version")
+    assert [tuple(r) for r in versions] == [(1, "初版正文。"), (2, "修改后的正文。")]
+    removed = rows(database_url, "SELECT removed_at IS NOT NULL, body FROM articles WHERE article_key = 'weifang/news/2000002'")
+    assert [tuple(r) for r in removed] == [(True, "会被删除。")]  # marked, not deleted
+    assert [tuple(r) for r in rows(database_url, "SELECT reason, http_status FROM fetch_failures")] == [("HTTP 503", 503)]
+    assert store.stats.get_value("store/not_modified") == 1 and store.stats.get_value("store/removed") == 1
