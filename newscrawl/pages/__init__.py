@@ -4,21 +4,34 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from w3lib.encoding import html_to_unicode
+from scrapy.http import TextResponse
 
+from newscrawl.extract import generic
+from newscrawl.extract.charset import decode_html
 from newscrawl.items import Article
 from newscrawl.pages.yybnet import YybnetArticlePage
+from newscrawl.urls import article_key_for, canonical_url
 from newscrawl.yybnet import parse_article_url
 
 
 def decode_page(body: bytes, header_charset: str | None = None) -> str:
-    """Bytes to text by the HTTP header, BOM or <meta> charset (GB2312/GBK read as GB18030)."""
-    content_type = f"text/html; charset={header_charset}" if header_charset else None
-    return html_to_unicode(content_type, body)[1]
+    """Bytes to text, surviving a missing or wrong charset (GB2312/GBK read as GB18030)."""
+    return decode_html(body, header_charset)[0]
+
+
+def response_markup(response: TextResponse) -> str:
+    """A response's text by decode_html rather than Scrapy's header-first rule, which trusts a wrong header."""
+    return decode_page(response.body, response.headers.get("Content-Type", b"").decode("latin-1") or None)
 
 
 def extract_page(markup: str, url: str | None, *, crawled_at: datetime | None = None) -> Article:
-    """The Article of one page: yybnet article URLs use the yybnet page object."""
+    """The Article of one page: yybnet article URLs use the yybnet page object, any other page the generic one."""
     if url and parse_article_url(url):
         return YybnetArticlePage(url, markup, crawled_at=crawled_at).to_item()
-    return YybnetArticlePage(url or "", markup, crawled_at=crawled_at).to_item()
+    article = generic.extract(markup, url, now=crawled_at)
+    if article.extra.get("empty"):
+        raise ValueError("empty page: no HTML elements")
+    if url:
+        article.canonical_url, article.article_key = canonical_url(url), article_key_for(url)
+    article.crawled_at = crawled_at
+    return article

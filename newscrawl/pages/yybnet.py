@@ -12,6 +12,7 @@ from datetime import datetime
 from functools import cached_property
 
 from newscrawl import bylines, dates
+from newscrawl.extract import generic
 from newscrawl.items import Article, Image
 from newscrawl.loaders import load_article
 from newscrawl.pages.blocks import Line, page_title, parse_html, text_lines
@@ -26,7 +27,7 @@ META_TIME = r"(?P<time>\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?)"
 DESKTOP_META = re.compile(r"来\s*源\s*[:：]\s*(?P<source>[^\d\s][^\s]*?)?\s*" + META_TIME)
 # Mobile: 淄博晚报 2014-05-06 17:22 大字 (no label, no address)
 MOBILE_META = re.compile(r"^(?P<source>[^\d\s][^\s]{0,30}?)?\s*" + META_TIME + r"(?:\s*大字)?$")
-META_LOOKAHEAD = 5  # lines after the headline in which the meta line may stand (it can be split up)
+META_LOOKAHEAD = 5  # lines after the headline in which the meta line starts, and may run over (split up)
 SUBTITLE_DASH = re.compile(r"^[—–\-－─]{2,}\s*")
 MOBILE_SLOGAN = "看家乡事"
 # The blocks after the article; the first of them ends the body.
@@ -98,7 +99,9 @@ class YybnetArticlePage:
         return self._find_meta(start)
 
     def _find_meta(self, start: int) -> tuple[int, int, re.Match] | None:
-        for first in range(start, len(self.texts)):
+        for first in range(start, min(start + META_LOOKAHEAD, len(self.texts))):
+            if self.texts[first].startswith(TRAILING_MARKERS):
+                break  # past the article: dates down here belong to other stories
             if not self.texts[first]:
                 continue
             joined = ""
@@ -222,8 +225,30 @@ class YybnetArticlePage:
     def editors(self) -> list[str]:
         return _unique(name for credit in self._body[2] for name in credit.editors)
 
+    @cached_property
+    def generic(self) -> Article:
+        """The generic extractor's reading of the page: the fallback when a landmark is not where LAYOUT.md says."""
+        return generic.extract(self.markup, self.url, now=self.now)
+
     def to_item(self) -> Article:
+        fields = {
+            "title": self.title(), "subtitle": self.subtitle(), "source": self.source(), "byline": self.byline(),
+            "authors": self.authors(), "editors": self.editors(), "body": self._body[0], "images": self.images(),
+        }  # fmt: skip
         published = self.published()
+        fields["published_at"] = published.value if published else None
+        fields["published_at_raw"] = published.raw if published else None
+        fallbacks = []
+        if not fields["title"]:
+            fallbacks.append("title")
+        body_fields = ["subtitle", "byline", "authors", "editors", "body", "images"]
+        if self.meta is None:  # no 来源/time line under the headline: the landmarks are off, so is the body span
+            fallbacks += ["source", "published_at", "published_at_raw", *body_fields]
+        elif not fields["body"]:
+            fallbacks += body_fields
+        for name in fallbacks:
+            value = getattr(self.generic, name)
+            fields[name] = value.split("\n") if name == "body" and value else value
         return load_article(
             self.url,
             canonical_url=canonical_url(self.url),
@@ -231,17 +256,9 @@ class YybnetArticlePage:
             city=self.ref.city if self.ref else None,
             channel=self.channel(),
             breadcrumbs=self.breadcrumbs(),
-            title=self.title(),
-            subtitle=self.subtitle(),
-            source=self.source(),
-            published_at=published.value if published else None,
-            published_at_raw=published.raw if published else None,
-            byline=self.byline(),
-            authors=self.authors(),
-            editors=self.editors(),
-            body=self._body[0],
-            images=self.images(),
             crawled_at=self.crawled_at,
+            extra={"fallback": [f for f in fallbacks if not f.endswith("_raw")]} if fallbacks else None,
+            **fields,
         )
 
 

@@ -1,0 +1,316 @@
+"""The generic extractor on small handcrafted pages: each page checks one way a field can go wrong."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from newscrawl.dates import BEIJING
+from newscrawl.extract import generic
+from newscrawl.extract.generic import extract
+
+NOW = datetime(2025, 1, 10, 12, 0, tzinfo=BEIJING)
+
+PARA_1 = "记者从市有关部门获悉，今年以来全市上下坚持稳中求进工作总基调，各项工作取得明显成效。"
+PARA_2 = "据介绍，该项目总投资约5亿元，建成后预计年产值可达10亿元，带动就业800余人。"
+PARA_3 = "下一步，我市将继续加大投入力度，完善配套设施，提升服务水平，让群众有更多获得感。"
+SIDE_ITEMS = "".join(
+    f'<li><a href="/n/{i}.html">热点新闻第{i}条标题在这里</a> 2024-12-2{i} 18:3{i}</li>' for i in range(1, 8)
+)
+
+
+def yybnet_desktop(*, stray_end: str = "", extra_after: str = "") -> str:
+    return f"""<!DOCTYPE html><html><head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<title>寿光蔬菜博览会开幕 吸引客商三万余人_寿光新闻_地方网</title></head><body>
+<div class="a1"><a href="/weifang/news/">潍坊新闻</a> <a href="/weifang/qingzhou/">青州新闻</a> <a href="/weifang/shouguang/">寿光新闻</a></div>
+<div class="a2"><a href="/">地方网</a> &gt; <a href="/sd/">山东</a> &gt; <a href="/weifang/">潍坊市</a> &gt; <a href="/weifang/shouguang/">寿光新闻</a> &gt; 正文</div>
+<div class="side"><h3>热点排行</h3><ul>{SIDE_ITEMS}</ul></div>
+{stray_end}
+<div class="a3">寿光蔬菜博览会开幕 吸引客商三万余人</div>
+<div class="a4">来源:潍坊日报 2017-08-13 09:19&nbsp;&nbsp; <a href="https://www.yybnet.net/">https://www.yybnet.net/</a></div>
+<div class="a5">
+<p>——第十八届菜博会开幕式侧记</p>
+<p>□本报通讯员杨官松郭文波</p>
+<p>　　{PARA_1}</p>
+<p>　　{PARA_2}</p>
+<p>　　{PARA_3}</p>
+<p>编辑:王锋 校对:刘福文</p>
+</div>
+<div class="a6">新闻推荐</div>
+<div><a href="/weifang/news/201708/1.html">青州古城迎来旅游高峰</a></div>
+<div>国庆假期第一天，青州古城游人如织，各景点接待游客数量创下新高，记者在现场看到...</div>
+<div>寿光新闻,讲述家乡的故事。关注寿光，了解家乡大小事。</div>
+<div>相关新闻:</div>
+<ul><li><a href="/x/2.html">寿光蔬菜产业再创新高</a>2024-12-30 10:20</li>
+<li><a href="/x/3.html">记者张国政报道：寿光举办蔬菜论坛</a>2024-12-29 08:00</li></ul>
+<div>猜你喜欢:</div><div>评论:(寿光蔬菜博览会开幕 吸引客商三万余人)</div>
+{extra_after}
+<div class="foot">Copyright © 地方网 版权所有</div>
+</body></html>"""
+
+
+def yybnet_mobile() -> str:
+    return f"""<html><head><meta charset="utf-8"><title>淄博一新区挂牌成立_淄博新闻_地方网</title></head><body>
+<div>看家乡事,品故乡情</div>
+<section><div>淄博一新区挂牌成立</div>
+<div>淄博晚报 2014-05-06 17:22 <span>大字</span></div>
+<article><p>晚报讯(记者孙文昭薛萍){PARA_1}</p><p>{PARA_2}</p><p>(本报记者 袁媛)</p></article></section>
+<div>新闻推荐</div><div><a href="/zibo/news/201405/2.html">张店区举办招聘会</a></div>
+<div>近日，张店区举办大型招聘会，200余家企业提供就业岗位5000余个，吸引求职者...</div>
+<div>相关推荐</div><ul><li><a href="/zibo/news/201405/3.html">淄博公交新线路开通 2024-06-01 10:00</a></li></ul>
+</body></html>"""
+
+
+def test_yybnet_desktop_page() -> None:
+    article = extract(yybnet_desktop(), "https://www.yybnet.net/weifang/shouguang/201708/12345678.html", now=NOW)
+    assert article.title == "寿光蔬菜博览会开幕 吸引客商三万余人"
+    assert article.subtitle == "第十八届菜博会开幕式侧记"
+    assert article.source == "潍坊日报"
+    assert article.published_at == datetime(2017, 8, 13, 9, 19, tzinfo=BEIJING)
+    assert article.published_at_raw == "2017-08-13 09:19"
+    assert article.authors == ["杨官松", "郭文波"]
+    assert article.editors == ["王锋", "刘福文"]
+    assert article.body == "\n".join([PARA_1, PARA_2, PARA_3])
+    assert article.extra["rules"]["published_at"] == "meta-line"
+
+
+def test_yybnet_mobile_page_source_beside_the_time() -> None:
+    article = extract(yybnet_mobile(), "https://m.yybnet.net/zibo/news/201405/1234567.html", now=NOW)
+    assert article.title == "淄博一新区挂牌成立"
+    assert article.source == "淄博晚报"
+    assert article.published_at == datetime(2014, 5, 6, 17, 22, tzinfo=BEIJING)
+    assert article.authors == ["孙文昭", "薛萍", "袁媛"]
+    assert article.body == f"晚报讯(记者孙文昭薛萍){PARA_1}\n{PARA_2}"
+
+
+def test_related_and_recommended_blocks_do_not_leak() -> None:
+    article = extract(yybnet_desktop(), now=NOW)
+    assert article.body is not None
+    for leaked in ("新闻推荐", "青州古城", "讲述家乡的故事", "相关新闻", "猜你喜欢", "评论", "版权所有", "热点新闻"):
+        assert leaked not in article.body
+    assert "张国政" not in article.authors
+
+
+def test_stray_html_end_tag_before_the_article() -> None:
+    article = extract(yybnet_desktop(stray_end="</body></html>"), now=NOW)
+    assert article.title == "寿光蔬菜博览会开幕 吸引客商三万余人"
+    assert article.body is not None and PARA_3 in article.body
+    assert article.published_at == datetime(2017, 8, 13, 9, 19, tzinfo=BEIJING)
+
+
+def test_times_in_side_lists_and_comments_do_not_win() -> None:
+    comments = "".join(
+        f'<div class="c"><span>网友{i}</span><p>说得好，为家乡点赞！</p><span>2025-01-0{i} 10:00</span></div>' for i in range(1, 5)
+    )
+    article = extract(yybnet_desktop(extra_after=comments), now=NOW)
+    assert article.published_at == datetime(2017, 8, 13, 9, 19, tzinfo=BEIJING)
+
+
+def test_headline_meta_and_body_on_a_generic_portal_page() -> None:
+    html = f"""<html><head><title>八部委如何玩转互联网+：打造万物互联新生态_网易财经</title>
+<meta name="author" content="网易"></head><body>
+<div class="nav"><a href="/">网易首页</a> &gt; <a href="/money/">财经频道</a> &gt; 正文</div>
+<h2>财经头条</h2>
+<h1>八部委如何玩转互联网+：打造万物互联新生态</h1>
+<div class="t">2015-05-21 05:03:58　来源: <a href="http://x">21世纪经济报道(广州)</a></div>
+<div class="s">分享到：</div>
+<div id="text"><p>原标题：八部委发声互联网+</p><p>{PARA_1}</p><p>{PARA_2}</p><p>{PARA_3}</p>
+<p>本文来源：21世纪经济报道 作者：何苗 张梦洁</p><p>责任编辑：王晓易_NF041</p></div>
+<div>分享到：</div><div>关键词阅读：</div>
+<ul><li><a href="/1">证监会：违法做空者移送公安机关</a> 2015/07/03</li><li><a href="/2">证监会将严打跨市场操纵行为</a> 2015/07/03</li></ul>
+</body></html>"""
+    article = extract(html, now=NOW)
+    assert article.title == "八部委如何玩转互联网+：打造万物互联新生态"
+    assert article.source == "21世纪经济报道"
+    assert article.published_at == datetime(2015, 5, 21, 5, 3, 58, tzinfo=BEIJING)
+    assert article.authors == ["何苗", "张梦洁"]
+    assert article.body == "\n".join([PARA_1, PARA_2, PARA_3])
+
+
+def test_title_keeps_displayed_prefix_and_ignores_site_suffix() -> None:
+    html = f"""<html><head><title>【资讯汇总】一周要闻回顾 - 某某新闻网</title></head><body>
+<h1>【资讯汇总】一周要闻回顾</h1><div>2020-01-02 17:11 来源：某某日报</div>
+<div><p>{PARA_1}</p><p>{PARA_2}</p></div></body></html>"""
+    assert extract(html).title == "【资讯汇总】一周要闻回顾"
+
+
+def test_title_from_layout_when_title_tag_is_only_the_site_name() -> None:
+    html = f"""<html><head><title>某某新闻网</title></head><body>
+<div class="x">首页 &gt; 新闻 &gt; 正文</div><div class="y">全市新增三条公交线路</div>
+<div class="z">发布时间：2021-03-04 08:00 来源：某某晚报</div>
+<div><p>{PARA_1}</p><p>{PARA_2}</p></div></body></html>"""
+    article = extract(html)
+    assert article.title == "全市新增三条公交线路"
+    assert article.source == "某某晚报"
+
+
+def test_structured_time_with_offset_beats_a_shown_update_time() -> None:
+    html = f"""<html><head><title>港特首就违建事件道歉 - BBC中文网</title>
+<meta name="dcterms.created" content="2012-12-10T09:24:01+00:00"></head><body>
+<h1>港特首就违建事件道歉</h1><div>更新时间 2012年12月10日, 格林尼治标准时间10:41</div>
+<div><p>{PARA_1}</p><p>{PARA_2}</p></div></body></html>"""
+    article = extract(html)
+    assert article.published_at == datetime(2012, 12, 10, 17, 24, 1, tzinfo=BEIJING)
+    assert article.source is None
+
+
+def test_year_less_meta_time_takes_the_year_from_the_url() -> None:
+    html = f"""<html><head><title>春节前夕慰问困难群众_地方网</title></head><body>
+<h1>春节前夕慰问困难群众</h1><div>来源：潍坊晚报 01-20 09:30</div>
+<div><p>{PARA_1}</p><p>{PARA_2}</p></div></body></html>"""
+    article = extract(html, "https://www.yybnet.net/weifang/news/201901/1234567.html", now=NOW)
+    assert article.published_at == datetime(2019, 1, 20, 9, 30, tzinfo=BEIJING)
+
+
+def test_source_is_never_an_author() -> None:
+    html = f"""<html><head><title>新春走基层_某网</title></head><body><h1>新春走基层</h1>
+<div>2022-02-13 07:48 | 来源：新华日报 作者：葛灵丹</div><div><p>{PARA_1}</p><p>{PARA_2}</p></div></body></html>"""
+    article = extract(html)
+    assert article.source == "新华日报"
+    assert article.authors == ["葛灵丹"]
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("来源:潍坊日报 2017-08-13 09:19   https://www.yybnet.net/", "潍坊日报"),
+        ("来源：潍坊日报2017-08-13", "潍坊日报"),
+        ("本文来源：21世纪经济报道 作者：何苗", "21世纪经济报道"),
+        ("信息来源：内蒙古日报", "内蒙古日报"),
+        ("来源：[ 人民网 ]", "人民网"),
+        ("来源：巴彦淖尔日报     编辑：苏亮", "巴彦淖尔日报"),
+        ("2015-07-03 04:09:59　来源: 第一财经日报(上海)", "第一财经日报"),
+        ("来源：人民日报海外版 中国青年网", "人民日报海外版"),
+        ("来源：证券日报-资本证券网", "证券日报-资本证券网"),
+        ("来源：", None),
+        ("没有标签的一行", None),
+    ],
+)
+def test_source_after_label(text: str, source: str | None) -> None:
+    assert generic.source_after_label(text) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("淄博晚报 2014-05-06 17:22 大字", "淄博晚报"),
+        ("2020-10-04 15:05聯合報 記者林宸誼／即時報導", "聯合報"),
+        ("2022-02-13 23:37", None),
+        ("2022-02-13 23:37 张三", None),
+    ],
+)
+def test_source_beside_time(text: str, source: str | None) -> None:
+    assert generic.source_beside_time(text) == source
+
+
+def test_field_helpers_can_be_used_alone() -> None:
+    root = generic.parse_html(yybnet_desktop())
+    assert root is not None
+    meta = generic.find_meta(root)
+    lines = generic.page_lines(root)
+    body = generic.find_body(lines)
+    assert body is not None
+    title = generic.find_title(lines, meta, body)
+    assert title is not None and title.text == "寿光蔬菜博览会开幕 吸引客商三万余人"
+    zone = generic.find_meta_line(lines, title, body)
+    found, rule = generic.find_published(zone, meta, now=NOW)
+    assert found is not None and found.value == datetime(2017, 8, 13, 9, 19, tzinfo=BEIJING)
+    cleaned = generic.clean_body(lines, body, title, zone)
+    assert cleaned.paragraphs[-1] == PARA_3
+
+
+def test_empty_and_textless_pages() -> None:
+    assert extract("").body is None
+    assert extract("<html><body></body></html>").title is None
+    with pytest.raises(TypeError):
+        extract(b"<p>bytes</p>")  # type: ignore[arg-type]
+
+
+def test_images_with_captions() -> None:
+    html = f"""<html><head><title>图片新闻_某网</title></head><body><h1>图片新闻</h1><div>2020-01-02 10:00</div>
+<div><p><img src="/p/1.jpg"></p><p>图①:市民在公园赏花。</p><p>{PARA_1}</p><p>{PARA_2}</p></div></body></html>"""
+    article = extract(html, "https://example.com/a/b.html")
+    assert [image.url for image in article.images] == ["https://example.com/p/1.jpg"]
+    assert article.body is not None and article.body.startswith("图①:市民在公园赏花。")
+
+
+def _timed_page(shown: str, structured: str) -> str:
+    return f"""<html><head><title>马克龙星期一在莫斯科与普京会面 - 法国报纸摘要</title>
+<meta property="article:published_time" content="{structured}"></head><body>
+<h1>马克龙星期一在莫斯科与普京会面</h1><p>发表时间： {shown}</p>
+<div><p>{PARA_1}</p><p>{PARA_2}</p></div></body></html>"""
+
+
+def test_shown_local_time_of_another_zone_yields_to_the_exact_structured_time() -> None:
+    article = extract(_timed_page("2022-02-06 13:48", "2022-02-06T12:48:06+00:00"))
+    assert article.published_at == datetime(2022, 2, 6, 20, 48, 6, tzinfo=BEIJING)
+
+
+def test_beijing_time_stamped_with_z_does_not_override_the_shown_time() -> None:
+    article = extract(_timed_page("2022-02-06 13:48", "2022-02-06T13:48:00Z"))
+    assert article.published_at == datetime(2022, 2, 6, 13, 48, tzinfo=BEIJING)
+    assert article.extra["rules"]["published_at"] == "meta-line"
+
+
+def test_subtitle_set_inside_the_headline_element() -> None:
+    html = f"""<html><head><title>内蒙古延续税收优惠政策助企纾困预计4年减负180亿元_政府网</title></head><body>
+<h1>内蒙古延续税收优惠政策助企纾困<div>预计4年减负180亿元</div></h1><div>发布日期：2022-02-11 08:52</div>
+<div><p>{PARA_1}</p><p>{PARA_2}</p></div></body></html>"""
+    article = extract(html)
+    assert article.title == "内蒙古延续税收优惠政策助企纾困"
+    assert article.subtitle == "预计4年减负180亿元"
+
+
+def test_staff_lines_after_a_promo_box_inside_the_article() -> None:
+    promo = "".join(f'<p><a href="/p/{i}">推广链接第{i}条</a></p>' for i in range(12))
+    html = f"""<html><head><title>某某新闻标题_某网</title></head><body><h1>某某新闻标题</h1>
+<div>2015-07-03 07:42:28 来源: 投资快报</div>
+<div id="t"><p>{PARA_1}</p><p>{PARA_2}</p><p>{PARA_3}</p>{promo}
+<p>本文来源：投资快报 作者：孙宁</p><p>责任编辑：王锋</p></div></body></html>"""
+    article = extract(html)
+    assert article.authors == ["孙宁"]
+    assert article.editors == ["王锋"]
+    assert article.body == "\n".join([PARA_1, PARA_2, PARA_3])
+
+
+def test_summary_box_beside_the_body_is_left_out_but_a_lead_paragraph_is_kept() -> None:
+    lead = "各位好，欢迎收听今天的节目。法国总统下星期访问莫斯科和基辅，目的是要降低紧张局势，这是一段独立的导语。"
+    summary = "据介绍，该项目总投资约5亿元，建成后预计年产值可达10亿元，带动就业800余人，这是摘要。"
+    for extra, kept in ((lead, True), (summary, False)):
+        html = f"""<html><head><title>某某新闻标题_某网</title></head><body><div><h1>某某新闻标题</h1>
+<p class="x">{extra}</p><div class="y"><p>{PARA_1}</p><p>{PARA_2}</p><p>{PARA_3}</p></div></div></body></html>"""
+        body = extract(html).body or ""
+        assert (extra in body) is kept
+
+
+@pytest.mark.parametrize(
+    ("credit", "authors"),
+    [
+        ("□本报通讯员杨官松郭文波", ["杨官松", "郭文波"]),
+        ("姚洪双 文/图", ["姚洪双"]),
+        ("作者:王锋摄", ["王锋"]),
+        ("YMG全媒体记者 杨春娜摄", ["杨春娜"]),
+        ("记者 张国政 通讯员 崔正博 摄影报道", ["张国政", "崔正博"]),
+    ],
+)
+def test_standalone_credit_line_at_the_start(credit: str, authors: list[str]) -> None:
+    html = yybnet_desktop().replace("<p>□本报通讯员杨官松郭文波</p>", f"<p>{credit}</p>")
+    article = extract(html, now=NOW)
+    assert article.authors == authors
+    assert article.body == "\n".join([PARA_1, PARA_2, PARA_3])
+
+
+@pytest.mark.parametrize(
+    ("credit", "authors"),
+    [("(本报记者 袁媛)", ["袁媛"]), ("(本报记者 李方贵 文/图)", ["李方贵"]), ("记者刘福文摄", ["刘福文"]), ("新华社记者朱峥摄", ["朱峥"])],
+)
+def test_standalone_credit_line_at_the_end(credit: str, authors: list[str]) -> None:
+    html = yybnet_desktop().replace("<p>□本报通讯员杨官松郭文波</p>", "").replace(
+        "<p>编辑:王锋 校对:刘福文</p>", f"<p>{credit}</p><p>■A03、06版</p><p>编辑:王锋 校对:刘福文</p>"
+    )
+    article = extract(html, now=NOW)
+    assert article.authors == authors
+    assert article.editors == ["王锋", "刘福文"]
+    assert article.body == "\n".join([PARA_1, PARA_2, PARA_3])
