@@ -22,6 +22,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newscrawl", description="Archive Chinese regional news into SQL.")
     commands = parser.add_subparsers(title="commands")
 
+    crawl = commands.add_parser("crawl", help="the cron entry point: a locked, logged crawl with a meaningful exit status")
+    crawl.add_argument("--spider", default="yybnet")
+    crawl.add_argument("-a", dest="spider_args", action="append", default=[], metavar="NAME=VALUE", help="spider argument, as for scrapy crawl")
+    crawl.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE", help="Scrapy setting")
+    crawl.add_argument("--db", help="SQLAlchemy URL (default: $NEWSCRAWL_DATABASE_URL or sqlite:///data/newscrawl.db)")
+    crawl.add_argument("--data-dir", type=Path, default=Path("data"), help="where the lock file and logs/ go")
+    crawl.add_argument("--drift-jump", type=float, default=0.2, help="exit 3 when this much more of the article pages are incomplete than usual")
+    crawl.set_defaults(run=cmd_crawl)
+
+    runs = commands.add_parser("runs", help="show the recent crawl runs")
+    runs.add_argument("--db", help="SQLAlchemy URL")
+    runs.add_argument("--limit", type=int, default=10)
+    runs.set_defaults(run=cmd_runs)
+
     db = commands.add_parser("db", help="manage the archive database (Alembic migrations)")
     db.add_argument("action", choices=["upgrade", "current", "check"])
     db.add_argument("--url", help="SQLAlchemy URL (default: $NEWSCRAWL_DATABASE_URL or sqlite:///data/newscrawl.db)")
@@ -46,7 +60,41 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--url", help="the page's address (it decides the page object)")
     extract.add_argument("--manifest", help='JSONL of {"id", "path", "url"}: one JSON answer per line')
     extract.set_defaults(run=cmd_extract)
+
+    bench = commands.add_parser("bench", help="benchmarks that print figures (extraction vs trafilatura and GNE)")
+    bench.add_argument("what", choices=["extract"])
+    bench.add_argument("gold_dir", type=Path, help="a labelled set: labels.jsonl + pages/ (shared/eval/LABELS.md)")
+    bench.add_argument("--tools", default="newscrawl,trafilatura,gne", help="comma-separated tools to compare")
+    bench.set_defaults(run=cmd_bench)
     return parser
+
+
+def pairs(values: list[str], option: str) -> dict[str, str]:
+    out = {}
+    for value in values:
+        name, sep, rest = value.partition("=")
+        if not sep or not name:
+            raise SystemExit(f"newscrawl: {option} wants NAME=VALUE, got {value!r}")
+        out[name] = rest
+    return out
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from newscrawl.db import database_url
+    from newscrawl.operate import run_crawl
+
+    return run_crawl(
+        args.spider, pairs(args.spider_args, "-a"), pairs(args.settings, "-s"), database_url(args.db), args.data_dir,
+        args.drift_jump,
+    )  # fmt: skip
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    from newscrawl.db import database_url
+    from newscrawl.operate import runs_table
+
+    print(runs_table(database_url(args.db), args.limit))
+    return 0
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -88,6 +136,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
         print("newscrawl extract: give a PAGE file or --manifest FILE", file=sys.stderr)
         return 2
     print(json.dumps(extract_file(Path(args.page), args.url), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from newscrawl.bench import bench_extract
+
+    print(bench_extract(args.gold_dir, [t.strip() for t in args.tools.split(",") if t.strip()]))
     return 0
 
 

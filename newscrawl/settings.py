@@ -28,6 +28,10 @@ DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 
+SPIDER_MIDDLEWARES = {
+    "newscrawl.incremental.IncrementalMiddleware": 800,
+}
+
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.dedup.DedupPipeline": 200,
@@ -43,3 +47,12 @@ NEWSCRAWL_AUTO_MIGRATE = True
 NEWSCRAWL_STORE_BATCH_SIZE = 50
 # Attempts for a flush that meets a transient database error (connection lost, database locked).
 NEWSCRAWL_STORE_RETRIES = 5
+
+# Incremental runs (newscrawl/incremental.py): archived articles are not fetched again, except those
+# published less than this many days ago, which are revisited with conditional requests.
+NEWSCRAWL_INCREMENTAL_ENABLED = True
+NEWSCRAWL_REVISIT_DAYS = 3
+# Stop walking a channel's list pages after this many pages in a row that linked nothing new (0: never).
+NEWSCRAWL_STOP_AFTER_OLD_PAGES = 2
+# Pin "now" (ISO 8601 with offset) for reproducible runs and tests; unset means the clock.
+NEWSCRAWL_NOW = None

@@ -83,6 +83,7 @@ class StorePipeline:
             session.flush()
             self.run_id = run.id
         spider.crawl_run_id = self.run_id
+        self.stats.set_value("newscrawl/run_id", self.run_id)
         logger.info("storing into %s (crawl run %s)", make_url(self.url).render_as_string(), self.run_id)
 
     async def process_item(self, item: Any) -> Any:
@@ -115,7 +116,9 @@ class StorePipeline:
             run.reprints = get("store/reprints", 0)
             run.rejected = get("store/page_failures", 0)
             run.errors = get("fetch/failed", 0)
-            run.skipped = get("yybnet/skipped_archived", 0)
+            run.skipped = get("incremental/skipped", 0)
+            article_pages = get("yybnet/article_pages", 0)
+            run.incomplete_share = get("yybnet/incomplete_pages", 0) / article_pages if article_pages else None
             run.not_modified = get("store/not_modified", 0)
             run.removed = get("store/removed", 0)
         self.engine.dispose()

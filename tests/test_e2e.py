@@ -66,11 +66,19 @@ def test_crawl_stores_every_served_article_once_with_the_right_fields(mirror, tr
         assert first.reprint_of_id is None
         assert all(by_id[o.reprint_of_id].article_key == first.article_key for o in others)
 
-    # A second run adds nothing and says so.
+    # A second run fetches no archived article again, adds nothing and says so.
     run_crawl(mirror.base_url, database_url)
     again, runs = stored(database_url)
     assert sorted(a.article_key for a in again) == sorted(keys)
-    assert [(r.status, r.articles_new, r.articles_unchanged) for r in runs][1] == ("finished", 0, len(truth))
+    second = runs[1]
+    assert (second.status, second.articles_new, second.articles_unchanged, second.articles_updated) == ("finished", 0, 0, 0)
+    assert second.skipped > 0 and second.pages < runs[0].pages
+
+    # A full pass revisits every archived article and still adds no row.
+    run_crawl(mirror.base_url, database_url, "-a", "full=1")
+    again, runs = stored(database_url)
+    assert sorted(a.article_key for a in again) == sorted(keys)
+    assert runs[2].articles_unchanged + runs[2].not_modified == len(truth) and runs[2].articles_new == 0
 
 
 def test_channel_and_page_arguments_limit_the_crawl(mirror, truth, sqlite_url):

@@ -4,6 +4,7 @@
     scrapy crawl yybnet -a channels=weifang/news,weifang/shouguang
     scrapy crawl yybnet -a cities=weifang -a since=2017-08-01 -a max_list_pages=5
     scrapy crawl yybnet -a base_url=http://127.0.0.1:8000   # a mirror with the same path grammar
+    scrapy crawl yybnet -a full=1                           # a complete pass, not only what is new
 
 Navigation only: articles are found by the URL grammar, pages are read by pages/yybnet.py.
 """
@@ -21,7 +22,8 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from newscrawl.dates import BEIJING
-from newscrawl.items import PageFailure
+from newscrawl.items import FetchFailure, NotModified, PageFailure, Removed
+from newscrawl.pages import response_markup
 from newscrawl.pages.yybnet import YybnetArticlePage
 from newscrawl.yybnet import DEFAULT_BASE_URL, known_channels, parse_article_url, parse_channel_list
 
@@ -39,6 +41,7 @@ class YybnetSpider(scrapy.Spider):
         base_url: str = DEFAULT_BASE_URL,
         since: str | None = None,
         max_list_pages: str | int | None = None,
+        full: str | bool = False,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
@@ -51,11 +54,12 @@ class YybnetSpider(scrapy.Spider):
             raise ValueError(f"base_url needs a scheme, e.g. http://127.0.0.1:8000 (got {base_url!r})")
         self.since: date | None = date.fromisoformat(since) if since else None
         self.max_list_pages = int(max_list_pages) if max_list_pages else None
+        self.full = full  # read by the incremental middleware: "1" forces a complete pass
         self.seen_article_keys: set[str] = set()
         self.list_pages_walked: dict[tuple[str, str], int] = {}
         self.crawl_args = {
             "channels": [f"{c}/{ch}" for c, ch in self.channels], "base_url": self.base_url,
-            "since": since, "max_list_pages": self.max_list_pages,
+            "since": since, "max_list_pages": self.max_list_pages, "full": bool(full) and str(full) != "0",
         }  # fmt: skip
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -63,7 +67,10 @@ class YybnetSpider(scrapy.Spider):
             yield self._list_request(f"{self.base_url}/{city}/{channel}/", city, channel)
 
     def _list_request(self, url: str, city: str, channel: str) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_list, errback=self.failed, cb_kwargs={"city": city, "channel": channel})
+        return scrapy.Request(
+            url, callback=self.parse_list, errback=self.failed, cb_kwargs={"city": city, "channel": channel},
+            meta={"channel_list": f"{city}/{channel}"},
+        )  # fmt: skip
 
     def parse_list(self, response: Response, city: str, channel: str) -> Any:
         if not isinstance(response, TextResponse):
@@ -101,24 +108,45 @@ class YybnetSpider(scrapy.Spider):
                 yield self._list_request(url, city, channel)
 
     def parse_article(self, response: Response) -> Any:
+        ref = parse_article_url(response.url)
+        if response.status == 304 and ref:
+            yield NotModified(url=response.url, article_key=ref.key)
+            return
+        if response.status in (404, 410) and ref:
+            yield Removed(url=response.url, article_key=ref.key, http_status=response.status)
+            return
         if not isinstance(response, TextResponse):
             yield PageFailure(url=response.url, reason=f"not a text page ({response.headers.get('Content-Type')})")
             return
         crawled_at = datetime.now(timezone.utc)
         try:
-            item = YybnetArticlePage(response.url, response.text, crawled_at=crawled_at).to_item()
+            item = YybnetArticlePage(response.url, response_markup(response), crawled_at=crawled_at).to_item()
         except ValueError as error:  # empty or unparseable page
             self.crawler.stats.inc_value("yybnet/unparseable")
             yield PageFailure(url=response.url, reason=str(error), article_key=getattr(parse_article_url(response.url), "key", None))
             return
+        for name in item.extra.get("fallback", []):  # landmarks not found: the site's layout may have changed
+            self.crawler.stats.inc_value(f"yybnet/fallback/{name}")
+        self.crawler.stats.inc_value("yybnet/article_pages")
+        if not (item.title and item.body and item.published_at):
+            self.crawler.stats.inc_value("yybnet/incomplete_pages")
+        item.etag = response.headers.get("ETag", b"").decode("latin-1") or None
+        item.last_modified = response.headers.get("Last-Modified", b"").decode("latin-1") or None
+        warc = response.meta.get("warc") or {}
+        item.warc_file, item.warc_offset = warc.get("file"), warc.get("offset")
         if self.since and item.published_at and item.published_at < datetime.combine(self.since, time(), BEIJING):
             self.crawler.stats.inc_value("yybnet/older_than_since")
             return
         yield item
 
-    def failed(self, failure: Failure) -> None:
+    def failed(self, failure: Failure) -> Any:
+        """A request that failed for good (after the retries): logged, counted and recorded, never silent."""
         request = failure.request
-        reason = failure.getErrorMessage() or failure.type.__name__
+        response = getattr(failure.value, "response", None)
+        status = response.status if response is not None else None
+        reason = f"HTTP {status}" if status else f"{failure.type.__name__}: {failure.getErrorMessage()}"
         self.crawler.stats.inc_value("fetch/failed")
         self.crawler.stats.inc_value(f"fetch/failed/{failure.type.__name__}")
         self.logger.error("giving up on %s: %s", request.url, reason)
+        ref = parse_article_url(request.url)
+        yield FetchFailure(url=request.url, reason=reason, article_key=ref.key if ref else None, http_status=status)
