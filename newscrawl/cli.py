@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     mirror.add_argument("--articles", type=int, default=60)
     mirror.add_argument("--seed", type=int, default=0)
     mirror.add_argument("--truth", help="write one JSONL line of gold fields per served article")
+    mirror.add_argument("--day", type=int, default=0, help="publish N days of new articles, edits and removals")
+    mirror.add_argument("--faults", help="fault rates, e.g. 5xx=0.1,slow=0.05,truncate=0.05,charset=0.1,redirect=0.05,loop=0.02,huge=0.02,malformed=0.1,robots=/weifang/qingzhou/")
     mirror.set_defaults(run=cmd_mirror)
 
     demo = commands.add_parser("demo", help="start a mirror, crawl it into data/demo.db, show what was stored")
@@ -115,7 +117,7 @@ def cmd_db(args: argparse.Namespace) -> int:
 def cmd_mirror(args: argparse.Namespace) -> int:
     from newscrawl.mirror.server import run_mirror
 
-    run_mirror(port=args.port, host=args.host, articles=args.articles, seed=args.seed, truth=args.truth)
+    run_mirror(port=args.port, host=args.host, articles=args.articles, seed=args.seed, truth=args.truth, day=args.day, faults=args.faults)
     return 0
 
 

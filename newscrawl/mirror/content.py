@@ -6,7 +6,7 @@ Pure and deterministic for a seed. No markup here: `render.py` turns these recor
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
 from newscrawl.yybnet import CITIES, PORTAL_NAME, ArticleRef, channel_name
@@ -381,3 +381,56 @@ def tagline(city: str, pick: int) -> str:
 
 def page_title(article: MirrorArticle) -> str:
     return f"{article.story.title}_{article.channel_name}_{PORTAL_NAME}"
+
+
+# ---- later days: new articles and edits, each day from its own random stream
+
+# "Today" of day 0. Base articles run to 2021-12-31 (reprints up to 3 days later), so it must come after that.
+MIRROR_EPOCH = datetime(2022, 1, 5, 8, 0, tzinfo=BEIJING)
+
+
+def site_today(day: int) -> datetime:
+    return MIRROR_EPOCH + timedelta(days=day)
+
+
+def day_rng(seed: int, day: int) -> random.Random:
+    return random.Random(f"{seed}/day/{day}")
+
+
+def new_articles(
+    rng: random.Random, count: int, day: int, first_number: int, taken_ids: set[str], taken_titles: set[str]
+) -> list[MirrorArticle]:
+    """`count` new single-channel articles published during day `day` (the 24 hours before its "today")."""
+    writer = _Writer(rng)
+    channels = list(CHANNEL_WEIGHTS)
+    start = site_today(day - 1)
+    articles: list[MirrorArticle] = []
+    for n in range(count):
+        city, channel = rng.choices(channels, list(CHANNEL_WEIGHTS.values()))[0]
+        when = start + timedelta(minutes=rng.randint(1, 24 * 60 - 1))
+        while (article_id := str(rng.randrange(1_000_000, 100_000_000))) in taken_ids:
+            pass
+        taken_ids.add(article_id)
+        story = writer.story(first_number + n, city, channel, when, taken_titles)
+        template, encoding = rng.choice(TEMPLATES), rng.choice(ENCODINGS)
+        variant = rng.choices((None, "other-host", "from-index", "comments"), (70, 10, 10, 10))[0]
+        articles.append(
+            MirrorArticle(story, city, channel, article_id, when, template, encoding, rng.random() < 0.5, variant)
+        )
+    return articles
+
+
+def edit_story(story: Story, city: str, channel: str, when: datetime, rng: random.Random) -> Story:
+    """The story with one body paragraph rewritten; never the first one, which may carry the byline lead."""
+    texts = [i for i, b in enumerate(story.blocks) if isinstance(b, str)]
+    index = rng.choice(texts[1:] or texts)
+    writer = _Writer(rng)
+    old = story.blocks[index]
+    while True:
+        sentences = rng.sample(SENTENCES, rng.randint(2, 3))
+        paragraph = "".join(s.format(**writer.slots(city, channel, when)) for s in sentences)
+        if paragraph != old and paragraph not in story.blocks:
+            break
+    blocks = list(story.blocks)
+    blocks[index] = paragraph
+    return replace(story, blocks=tuple(blocks))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from .faults import parse_faults
 from .site import MirrorSite
 
 
@@ -15,10 +17,18 @@ def _handler_for(site: MirrorSite) -> type[BaseHTTPRequestHandler]:
 
         def _answer(self) -> None:
             response = site.respond(self.command, self.path, dict(self.headers.items()))
+            if response.delay:
+                time.sleep(response.delay)  # the slow fault: only this handler thread waits
             self.send_response(response.status)
             for name, value in response.headers.items():
                 self.send_header(name, value)
             self.end_headers()
+            if response.truncate_at is not None:
+                # The truncate fault: the full Content-Length went out; part of the body follows, then we hang up.
+                self.wfile.write(response.body[: response.truncate_at])
+                self.wfile.flush()
+                self.close_connection = True
+                return
             if response.body:
                 self.wfile.write(response.body)
 
@@ -28,6 +38,15 @@ def _handler_for(site: MirrorSite) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # a client gave up on a slow, huge or truncated page: expected, not worth a traceback
+        super().handle_error(request, client_address)
 
 
 class MirrorServer:
@@ -50,8 +69,7 @@ class MirrorServer:
     def start(self) -> MirrorServer:
         if self._server is not None:
             return self
-        server = ThreadingHTTPServer((self.host, self.port), _handler_for(self.site))
-        server.daemon_threads = True
+        server = _QuietServer((self.host, self.port), _handler_for(self.site))
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, name="mirror-server", daemon=True)
         self._thread.start()
@@ -74,10 +92,19 @@ class MirrorServer:
 
 
 def run_mirror(
-    port: int = 8000, host: str = "127.0.0.1", articles: int = 60, seed: int = 0, truth: str | None = None
+    port: int = 8000,
+    host: str = "127.0.0.1",
+    articles: int = 60,
+    seed: int = 0,
+    truth: str | None = None,
+    day: int = 0,
+    faults: str | None = None,
 ) -> None:
-    """Serve the mirror until Ctrl-C, writing the truth JSONL first when `truth` names a file."""
-    site = MirrorSite(articles=articles, seed=seed)
+    """Serve the mirror until Ctrl-C, writing the truth JSONL first when `truth` names a file.
+
+    `day` plays the site that many days forward; `faults` is a `parse_faults` spec such as "5xx=0.1,slow=0.05".
+    """
+    site = MirrorSite(articles=articles, seed=seed, day=day, faults=parse_faults(faults) if faults else None)
     with MirrorServer(site, host=host, port=port) as server:
         if truth:
             site.write_truth(truth, server.base_url)
@@ -86,6 +113,8 @@ def run_mirror(
         print(server.base_url, flush=True)
         print(
             f"mirror: {len(site.articles)} article pages ({stories} stories) in {channels} channels, seed {seed}"
+            + (f", day {day} ({len(site.removed_keys())} removed)" if day else "")
+            + (f", faults {site.faults.spec()} on {len(site.fault_map())} pages" if site.faults else "")
             + (f", truth in {truth}" if truth else ""),
             flush=True,
         )

@@ -1,29 +1,58 @@
 """A local, generated stand-in for yybnet.net: routing and responses, no sockets.
 
 `MirrorSite` answers requests for article pages, channel list pages, pictures and robots.txt, and writes
-the gold truth of every article page it serves. Content comes from `content.py`, markup from `render.py`.
+the gold truth of every article page it serves. Content comes from `content.py`, markup from `render.py`,
+fault choices and page rewrites from `faults.py`. A site can be played forward `day` days (new, edited and
+removed articles; ETag/Last-Modified and 304s) and told to misbehave on some paths (`Faults`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from newscrawl.yybnet import ARTICLE_PATH, CHANNELS, known_channels
 
-from .content import MirrorArticle, generate_articles, person_name, tagline
+from .content import (
+    MIRROR_EPOCH,
+    MirrorArticle,
+    day_rng,
+    edit_story,
+    generate_articles,
+    new_articles,
+    person_name,
+    site_today,
+    tagline,
+)
+from .faults import (
+    ARTICLE_KINDS,
+    LIST_KINDS,
+    Faults,
+    break_markup,
+    fault_score,
+    pad_page,
+    parse_faults,
+    pick_fault,
+    robots_txt,
+)
 from .render import SIDE_LISTS, ListPage, Trail, render_article, render_home, render_list
 
+__all__ = ["MIRROR_EPOCH", "Faults", "MirrorResponse", "MirrorSite", "list_page_url", "list_style", "parse_faults"]
+
 LIST_PAGE_PATH = re.compile(r"^/(?P<city>[a-z]+)/(?P<channel>[a-z]+)/(?:index(?:_(?P<page>\d+))?\.html)?$")
-ROBOTS_TXT = b"User-agent: *\nAllow: /\n"
 # The smallest valid GIF: 1x1, transparent.
 PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
 TEXT_CONTENT_TYPE = {"utf-8": "text/html; charset=utf-8", "gbk": "text/html"}  # GBK pages declare it in <meta> only
+WRONG_CONTENT_TYPE = {"utf-8": "text/html; charset=gb2312", "gbk": "text/html; charset=utf-8"}  # the charset fault
+REDIRECT_MARK = "redirect"  # `?from=redirect` ends a redirect chain at the article's own path
 LIST_MARKUPS = ("list-a", "list-b")
 LIST_ENCODING = {"list-a": "utf-8", "list-b": "gbk"}
 PAGE_STYLES = ("index", "query")  # /{city}/{channel}/index_2.html or /{city}/{channel}/?page=2
@@ -34,6 +63,16 @@ class MirrorResponse:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    delay: float = 0.0  # seconds the server waits before answering (the slow fault)
+    truncate_at: int | None = None  # the server sends only this many body bytes, then closes (the truncate fault)
+
+
+@dataclass
+class ArticleHistory:
+    """When an article page appeared and when it changed, in site days."""
+
+    first_published_day: int = 0
+    edits: list[tuple[int, datetime]] = field(default_factory=list)  # (day, Beijing time of the edit)
 
 
 def list_style(city: str, channel: str) -> tuple[str, str]:
@@ -51,25 +90,109 @@ def list_page_url(city: str, channel: str, page: int) -> str:
 
 
 class MirrorSite:
-    """A deterministic generated site: `articles` article pages from `seed`, `page_size` links per list page."""
+    """A deterministic generated site: `articles` article pages from `seed`, `page_size` links per list page.
 
-    def __init__(self, articles: int = 60, seed: int = 0, page_size: int = 10) -> None:
-        if articles < 0 or page_size < 1:
-            raise ValueError("articles must be >= 0 and page_size >= 1")
+    `day` N > 0 plays N days forward from MIRROR_EPOCH: each day publishes `new_per_day` articles, edits
+    young and old ones and removes a young one. `faults` makes some paths misbehave, the same way on every request.
+    """
+
+    def __init__(
+        self,
+        articles: int = 60,
+        seed: int = 0,
+        page_size: int = 10,
+        day: int = 0,
+        new_per_day: int | None = None,
+        faults: Faults | None = None,
+    ) -> None:
+        if articles < 0 or page_size < 1 or day < 0 or (new_per_day is not None and new_per_day < 0):
+            raise ValueError("articles, day and new_per_day must be >= 0 and page_size >= 1")
         self.seed = seed
         self.page_size = page_size
-        self.articles: list[MirrorArticle] = generate_articles(articles, seed)
+        self.day = day
+        self.new_per_day = max(2, articles // 10) if new_per_day is None else new_per_day
+        self.today: datetime = site_today(day)
+        self.faults = faults
+        base = generate_articles(articles, seed)
+        self._pool = base  # trails pick from the day-0 pages, so an unchanged page keeps its bytes (and ETag)
+        self.history: dict[str, ArticleHistory] = {a.ref.key: ArticleHistory() for a in base}
+        self._removed: list[str] = []
+        self.articles: list[MirrorArticle] = self._play_days(base)
         self._by_path = {a.path: a for a in self.articles}
         self._images = {image.path for a in self.articles for image in a.story.images}
         self._by_channel: dict[tuple[str, str], list[MirrorArticle]] = {pair: [] for pair in known_channels()}
         for article in sorted(self.articles, key=lambda a: (a.published, a.id), reverse=True):
             self._by_channel[(article.city, article.channel)].append(article)
+        self._faults: dict[str, str] = {}  # article path -> fault
+        self._hops: dict[str, tuple[str, int]] = {}  # /r/ token -> (article path, hop number)
+        self._chains: dict[str, list[str]] = {}  # redirect or loop article path -> its /r/ tokens
+        if faults:
+            for article in self.articles:
+                if kind := pick_fault(faults, seed, article.path, ARTICLE_KINDS):
+                    self._faults[article.path] = kind
+                if kind in ("redirect", "loop"):
+                    hops = 1 if kind == "loop" else 2 + (fault_score(seed, "redirect-hops", article.path) < 0.5)
+                    tokens = [self._token(article.path, n) for n in range(hops)]
+                    self._chains[article.path] = tokens
+                    self._hops.update({t: (article.path, n) for n, t in enumerate(tokens)})
+
+    def _play_days(self, base: list[MirrorArticle]) -> list[MirrorArticle]:
+        """The article pages live on `self.day`, after each day's edits, removals and publications."""
+        live = {a.ref.key: a for a in base}
+        taken_ids = {a.id for a in base}
+        taken_titles = {a.story.title for a in base}
+        number = max((a.story.number for a in base), default=0) + 1
+        shared = {a.story.key for a in base if a.reprint}
+        old = [key for key, a in live.items() if a.story.key not in shared]  # edits keep reprint copies alike
+        for day in range(1, self.day + 1):
+            rng = day_rng(self.seed, day)
+            start = site_today(day - 1)
+            young = [k for k in live if self.history[k].first_published_day >= max(1, day - 2)]  # the last two days
+            edit_count = min(rng.randint(1, 2), max(len(young) - 1, 1)) if young else 0
+            edited = rng.sample(young, edit_count)
+            if old:
+                edited.append(rng.choice(old))
+            for key in edited:
+                when = start + timedelta(minutes=rng.randint(1, 24 * 60 - 1))
+                article = live[key]
+                live[key] = replace(article, story=edit_story(article.story, article.city, article.channel, when, rng))
+                self.history[key].edits.append((day, when))
+            if removable := [k for k in young if k not in edited]:
+                gone = rng.choice(removable)
+                del live[gone]
+                self._removed.append(gone)
+            for article in new_articles(rng, self.new_per_day, day, number, taken_ids, taken_titles):
+                live[article.ref.key] = article
+                self.history[article.ref.key] = ArticleHistory(day)
+            number += self.new_per_day
+        return list(live.values())
+
+    def _token(self, path: str, hop: int) -> str:
+        return hashlib.sha256(f"{self.seed}/r/{path}/{hop}".encode()).hexdigest()[:16]
 
     # ---- truth
 
     def truth_rows(self, base_url: str) -> list[dict]:
-        """One gold row per served article page (shared/eval/LABELS.md fields plus mirror keys)."""
-        return [article.truth(base_url) for article in self.articles]
+        """One gold row per served article page (shared/eval/LABELS.md fields plus mirror keys).
+
+        Rows of a later day (day > 0) show the current text and add `first_published_day` and `edited_on_days`.
+        """
+        rows = [article.truth(base_url) for article in self.articles]
+        if self.day:
+            for row in rows:
+                history = self.history[row["article_key"]]
+                row["first_published_day"] = history.first_published_day
+                row["edited_on_days"] = [day for day, _ in history.edits]
+        return rows
+
+    def removed_keys(self, base_url: str | None = None) -> list[str]:
+        """Article keys removed by this day (they answer 404); keys do not depend on `base_url`."""
+        return list(self._removed)
+
+    def last_modified(self, article: MirrorArticle) -> datetime:
+        """When the page last changed: its last edit, else its publication (Beijing time)."""
+        history = self.history.get(article.ref.key)
+        return history.edits[-1][1] if history and history.edits else article.published
 
     def write_truth(self, path: str | Path, base_url: str) -> None:
         with open(path, "w", encoding="utf-8") as out:
@@ -85,6 +208,54 @@ class MirrorSite:
     def page_count(self, city: str, channel: str) -> int:
         return max(1, math.ceil(len(self._by_channel[(city, channel)]) / self.page_size))
 
+    # ---- faults
+
+    def fault_for(self, path: str) -> str | None:
+        """The fault a path (query ignored, except list page numbers) gets on this server, or None."""
+        if not self.faults:
+            return None
+        url = urlsplit(path)
+        if url.path.startswith("/r/"):
+            hop = self._hops.get(url.path[3:])
+            return self._faults[hop[0]] if hop else None
+        if any(url.path.startswith(prefix) for prefix in self.faults.robots):
+            return "robots"
+        if ARTICLE_PATH.match(url.path):
+            return self._faults.get(url.path)
+        match = LIST_PAGE_PATH.match(url.path)
+        if match and (match["city"], match["channel"]) in self._by_channel:
+            page = self._list_page_number(match["city"], match["channel"], match["page"], url.path, url.query)
+            if page is not None:
+                return self._list_fault(match["city"], match["channel"], page)
+        return None
+
+    def list_page_for(self, path: str) -> str | None:
+        """The list page URL that links a live article path (a 5xx list page hides its articles from a list walk)."""
+        article = self._by_path.get(urlsplit(path).path)
+        if article is None:
+            return None
+        position = self._by_channel[(article.city, article.channel)].index(article)
+        return list_page_url(article.city, article.channel, position // self.page_size + 1)
+
+    def fault_map(self) -> dict[str, str]:
+        """Every served article and list page path that gets a fault -> the fault."""
+        if not self.faults:
+            return {}
+        faults = {a.path: kind for a in self.articles if (kind := self.fault_for(a.path))}
+        for city, channel in known_channels():
+            for page in range(1, self.page_count(city, channel) + 1):
+                if kind := self._list_fault(city, channel, page):
+                    faults[list_page_url(city, channel, page)] = kind
+        return faults
+
+    def _list_fault(self, city: str, channel: str, page: int) -> str | None:
+        path = list_page_url(city, channel, page)
+        if not self.faults:
+            return None
+        if any(path.startswith(prefix) for prefix in self.faults.robots):
+            return "robots"
+        return pick_fault(self.faults, self.seed, path, LIST_KINDS) if page > 1 else None  # page 1 always answers
+
     # ---- requests
 
     def respond(self, method: str, path_with_query: str, headers: dict[str, str]) -> MirrorResponse:
@@ -92,27 +263,80 @@ class MirrorSite:
         if method not in ("GET", "HEAD"):
             return self._finish(method, MirrorResponse(405, {"Allow": "GET, HEAD", "Content-Type": "text/plain"}, b""))
         url = urlsplit(path_with_query)
-        host = next((v for k, v in headers.items() if k.lower() == "host"), "")
-        return self._finish(method, self._route(url.path, url.query, host))
+        lower = {k.lower(): v for k, v in headers.items()}
+        return self._finish(method, self._route(url.path, url.query, lower))
 
-    def _route(self, path: str, query: str, host: str) -> MirrorResponse:
+    def _route(self, path: str, query: str, headers: dict[str, str]) -> MirrorResponse:
         if path == "/robots.txt":
-            return MirrorResponse(200, {"Content-Type": "text/plain; charset=utf-8"}, ROBOTS_TXT)
+            return MirrorResponse(200, {"Content-Type": "text/plain; charset=utf-8"}, robots_txt(self.faults))
         if path == "/":
             return self._html(render_home(), "utf-8")
         if ARTICLE_PATH.match(path):
             article = self._by_path.get(path)
-            if article is None:
-                return _not_found()
-            return self._html(render_article(article, self._trail(article)), article.encoding)
+            return _not_found() if article is None else self._article(article, query, headers)
+        if path.startswith("/r/") and (hop := self._hops.get(path[3:])):
+            return self._next_hop(*hop)
         if path in self._images:
             return MirrorResponse(200, {"Content-Type": "image/gif"}, PIXEL)
         match = LIST_PAGE_PATH.match(path)
         if match and (match["city"], match["channel"]) in self._by_channel:
-            page = self._list_page_number(match["city"], match["channel"], match["page"], path, query)
+            city, channel = match["city"], match["channel"]
+            page = self._list_page_number(city, channel, match["page"], path, query)
             if page is not None:
-                return self._list(match["city"], match["channel"], page, host)
+                fault = self._list_fault(city, channel, page)
+                if fault == "5xx":
+                    return self._server_error(list_page_url(city, channel, page))
+                response = self._list(city, channel, page, headers.get("host", ""))
+                if fault == "slow" and self.faults:
+                    response.delay = self.faults.slow_seconds
+                return response
         return _not_found()
+
+    def _article(self, article: MirrorArticle, query: str, headers: dict[str, str]) -> MirrorResponse:
+        fault = self._faults.get(article.path)
+        if fault == "5xx":
+            return self._server_error(article.path)
+        if fault == "loop" or (fault == "redirect" and parse_qs(query).get("from") != [REDIRECT_MARK]):
+            return self._redirect(article.path, 0, "/r/" + self._chains[article.path][0])
+        html = render_article(article, self._trail(article))
+        if fault == "malformed":
+            html = break_markup(html)
+        body = html.encode(article.encoding)
+        if fault == "huge" and self.faults:
+            body = pad_page(body, self.faults.huge_bytes)
+        content_type = (WRONG_CONTENT_TYPE if fault == "charset" else TEXT_CONTENT_TYPE)[article.encoding]
+        modified = self.last_modified(article).astimezone(timezone.utc)
+        validators = {
+            "ETag": '"' + hashlib.sha256(body).hexdigest()[:20] + '"',
+            "Last-Modified": format_datetime(modified, usegmt=True),
+        }
+        if _not_modified(headers, validators["ETag"], modified):
+            response = MirrorResponse(304, validators)
+        else:
+            response = MirrorResponse(200, {"Content-Type": content_type, **validators}, body)
+            if fault == "truncate":
+                response.truncate_at = len(body) // 2
+        if fault == "slow" and self.faults:
+            response.delay = self.faults.slow_seconds
+        return response
+
+    def _next_hop(self, path: str, hop: int) -> MirrorResponse:
+        """A /r/ URL: on to the next one, then back to the article (`?from=redirect`), or for a loop back to it."""
+        tokens = self._chains[path]
+        if self._faults[path] == "loop":
+            return self._redirect(path, hop + 1, path)
+        target = f"/r/{tokens[hop + 1]}" if hop + 1 < len(tokens) else f"{path}?from={REDIRECT_MARK}"
+        return self._redirect(path, hop + 1, target)
+
+    def _redirect(self, path: str, hop: int, location: str) -> MirrorResponse:
+        status = 301 if fault_score(self.seed, f"redirect-status/{hop}", path) < 0.5 else 302
+        body = f'<html><body><a href="{location}">moved</a></body></html>'.encode()
+        return MirrorResponse(status, {"Location": location, "Content-Type": "text/html; charset=utf-8"}, body)
+
+    def _server_error(self, path: str) -> MirrorResponse:
+        status = (503, 500, 502)[int(fault_score(self.seed, "5xx-status", path) * 3)]
+        body = f"<html><body>{status} 服务器繁忙,请稍后再试</body></html>".encode()
+        return MirrorResponse(status, {"Content-Type": "text/html; charset=utf-8"}, body)
 
     def _list_page_number(self, city: str, channel: str, index_page: str | None, path: str, query: str) -> int | None:
         """The list page a request asks for, or None when this channel does not use that URL form."""
@@ -144,7 +368,7 @@ class MirrorSite:
     def _trail(self, article: MirrorArticle) -> Trail:
         """The other stories around an article page, fixed per page."""
         rng = random.Random(f"{self.seed}/trail/{article.id}")
-        others = [a for a in self.articles if a.story is not article.story]
+        others = [a for a in self._pool if a.story.key != article.story.key]
 
         def pick(count: int) -> list[MirrorArticle]:
             return rng.sample(others, min(count, len(others)))
@@ -173,10 +397,28 @@ class MirrorSite:
 
     @staticmethod
     def _finish(method: str, response: MirrorResponse) -> MirrorResponse:
-        response.headers["Content-Length"] = str(len(response.body))
+        if response.status != 304:  # a 304 has no body, and a Content-Length of 0 would describe the wrong one
+            response.headers["Content-Length"] = str(len(response.body))
         if method == "HEAD":
             response.body = b""
+            response.truncate_at = None
         return response
+
+
+def _not_modified(headers: dict[str, str], etag: str, modified: datetime) -> bool:
+    """RFC 9110 order: If-None-Match decides when sent; else If-Modified-Since at or after Last-Modified."""
+    if (match := headers.get("if-none-match")) is not None:
+        tags = {t.strip().removeprefix("W/") for t in match.split(",")}
+        return "*" in tags or etag in tags
+    if since := headers.get("if-modified-since"):
+        try:
+            when = parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        return when >= modified
+    return False
 
 
 def _not_found() -> MirrorResponse:

@@ -94,7 +94,9 @@ class YybnetSpider(scrapy.Spider):
                 continue  # the same article under another host, scheme, query or fragment
             self.seen_article_keys.add(ref.key)
             self.crawler.stats.inc_value("yybnet/articles_requested")
-            yield scrapy.Request(ref.url(self.base_url), callback=self.parse_article, errback=self.failed)
+            # dont_filter: articles are de-duplicated by key above; the dupefilter would also swallow the
+            # return leg of a redirect loop without any trace, instead of letting it fail and be recorded.
+            yield scrapy.Request(ref.url(self.base_url), callback=self.parse_article, errback=self.failed, dont_filter=True)
         if self.since and all_too_old:
             return  # lists run newest first: past `since`, later pages hold only older articles
         if self.max_list_pages and walked >= self.max_list_pages:
