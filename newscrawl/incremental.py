@@ -1,8 +1,9 @@
 """Incremental crawling against the archive itself (a deltafetch-style spider middleware).
 
 - An article already archived is not downloaded again, unless it is young (published less than
-  NEWSCRAWL_REVISIT_DAYS ago): then it is revisited with a conditional request (If-None-Match /
-  If-Modified-Since), so an unchanged page costs a 304 and an edited one becomes a new version.
+  NEWSCRAWL_REVISIT_DAYS ago): every young archived article of the crawled channels is revisited at
+  the start with a conditional request (If-None-Match / If-Modified-Since), so an unchanged page costs
+  a 304, an edited one becomes a new version and one taken down (404/410) is marked removed.
 - A channel's list pages stop being walked after NEWSCRAWL_STOP_AFTER_OLD_PAGES pages in a row
   that linked nothing new.
 - `-a full=1` turns both off for one complete pass (archived articles are still revisited conditionally).
@@ -36,9 +37,11 @@ REVISIT_STATUSES = [304, 404, 410]  # answers the spider handles itself on a rev
 
 @dataclass(frozen=True)
 class Archived:
+    canonical_url: str
     published_at: datetime | None
     etag: str | None
     last_modified: str | None
+    removed: bool
 
 
 def is_truthy(value: Any) -> bool:
@@ -62,6 +65,7 @@ class IncrementalMiddleware:
         self.now = datetime.fromisoformat(now) if now else None
         self.archived: dict[str, Archived] = {}
         self.old_pages_in_a_row: dict[str, int] = {}
+        self.revisited: set[str] = set()  # keys given a conditional revisit at the start
         self.full = False
         self.catching_up = False
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
@@ -77,9 +81,12 @@ class IncrementalMiddleware:
         engine = db.make_engine(self.database_url)
         try:
             with engine.connect() as connection:
-                query = select(db.Article.article_key, db.Article.published_at, db.Article.etag, db.Article.last_modified)
-                for key, published_at, etag, last_modified in connection.execute(query):
-                    self.archived[key] = Archived(published_at, etag, last_modified)
+                query = select(
+                    db.Article.article_key, db.Article.canonical_url, db.Article.published_at, db.Article.etag,
+                    db.Article.last_modified, db.Article.removed_at.is_not(None),
+                )  # fmt: skip
+                for key, *facts in connection.execute(query):
+                    self.archived[key] = Archived(*facts)
                 last_run = connection.execute(
                     select(db.CrawlRun.status, db.CrawlRun.errors)
                     .where(db.CrawlRun.spider == spider.name, db.CrawlRun.status != "running")
@@ -93,6 +100,26 @@ class IncrementalMiddleware:
             "incremental: %d articles already archived%s", len(self.archived),
             " (full pass)" if self.full else " (previous run was not clean: walking every list page)" if self.catching_up else "",
         )  # fmt: skip
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        """The spider's start requests, then a conditional revisit of every young archived article of its channels.
+
+        Revisits come from the archive, not from list links: an article taken down vanishes from the lists too.
+        """
+        async for request in start:
+            yield request
+        spider = self.crawler.spider
+        channels = set(getattr(spider, "channels", []))
+        base_url = getattr(spider, "base_url", None)
+        for key, known in self.archived.items():
+            ref = parse_article_url(known.canonical_url)
+            if ref is None or base_url is None or (ref.city, ref.channel) not in channels or known.removed:
+                continue
+            if self.full or self._young(known):
+                self.revisited.add(key)
+                self.stats.inc_value("incremental/revisited")
+                request = Request(ref.url(base_url), callback=spider.parse_article, errback=spider.failed)
+                yield self._conditional(request, known)
 
     async def process_spider_output(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
         pagination: list[Request] = []
@@ -113,10 +140,7 @@ class IncrementalMiddleware:
             if known is None:
                 linked_new = True
                 yield item
-            elif self.full or self._young(known):
-                self.stats.inc_value("incremental/revisited")
-                yield self._conditional(item, known)
-            else:
+            elif ref.key not in self.revisited:  # archived, and not young: no need to fetch it again
                 self.stats.inc_value("incremental/skipped")
         for request in self._pagination(response, pagination, linked_new, linked_any):
             yield request

@@ -1,0 +1,63 @@
+"""Nightly runs over three days of the mirror: only what is new is fetched, edits become versions."""
+
+from __future__ import annotations
+
+from conftest import run_crawl
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from test_e2e import mismatches, stored
+
+from newscrawl import db
+from newscrawl.mirror.server import MirrorServer
+from newscrawl.mirror.site import MirrorSite
+
+ARTICLES, SEED = 60, 11
+
+
+def night(day: int, database_url: str, *args: str) -> dict[str, dict]:
+    site = MirrorSite(articles=ARTICLES, seed=SEED, day=day)
+    with MirrorServer(site) as server:
+        run_crawl(server.base_url, database_url, "-s", f"NEWSCRAWL_NOW={site.today.isoformat()}", *args)
+        return {row["article_key"]: row for row in site.truth_rows(server.base_url)}, site.removed_keys()
+
+
+def versions(database_url: str, key: str) -> list[tuple[int, str]]:
+    engine = db.make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            query = select(db.ArticleVersion.version, db.ArticleVersion.body).join(db.Article).where(db.Article.article_key == key)
+            return [tuple(row) for row in session.execute(query.order_by(db.ArticleVersion.version))]
+    finally:
+        engine.dispose()
+
+
+def test_three_nights(sqlite_url):
+    night(0, sqlite_url)
+    truth1, _ = night(1, sqlite_url)
+    articles, runs = stored(sqlite_url)
+    assert sorted(a.article_key for a in articles) == sorted(truth1)
+    assert runs[1].articles_new == len(truth1) - ARTICLES and runs[1].skipped > 0
+
+    truth2, removed = night(2, sqlite_url)
+    articles, runs = stored(sqlite_url)
+    by_key = {a.article_key: a for a in articles}
+    assert set(truth2) <= set(by_key)
+    old_edits = [k for k, row in truth2.items() if row.get("edited_on_days") and row["first_published_day"] == 0]
+    assert mismatches([by_key[k] for k in truth2 if k not in old_edits], truth2) == []  # newest texts
+
+    young_edits = [k for k, row in truth2.items() if 2 in row.get("edited_on_days", []) and row["first_published_day"] >= 1]
+    assert young_edits, "day 2 edits articles of day 1"
+    for key in young_edits:
+        assert by_key[key].version == 2
+        history = versions(sqlite_url, key)
+        assert [v for v, _ in history] == [1, 2] and history[0][1] == truth1[key]["body"] and history[1][1] == truth2[key]["body"]
+    assert runs[2].articles_updated == len(young_edits)
+    assert runs[2].not_modified > 0  # young, unchanged: a 304 and nothing else
+    assert removed and all(by_key[k].removed_at is not None for k in removed)
+
+    assert old_edits and all(by_key[k].version == 1 for k in old_edits)  # old articles are not revisited nightly...
+    night(2, sqlite_url, "-a", "full=1")
+    articles, _ = stored(sqlite_url)
+    by_key = {a.article_key: a for a in articles}
+    assert all(by_key[k].version == 2 for k in old_edits)  # ...but a full pass finds the edit
+    assert mismatches([by_key[k] for k in truth2], truth2) == []
