@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 
 
@@ -30,6 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--data-dir", type=Path, default=Path("data"), help="where the lock file and logs/ go")
     crawl.add_argument("--drift-jump", type=float, default=0.2, help="exit 3 when this much more of the article pages are incomplete than usual")
     crawl.set_defaults(run=cmd_crawl)
+
+    reparse = commands.add_parser("reparse", help="extract the archived WARC responses again into the database; no network")
+    reparse.add_argument("--db", help="SQLAlchemy URL")
+    reparse.add_argument("--warc-dir", type=Path, default=Path("data/warc"))
+    reparse.add_argument("--since", type=aware_time, help="only records archived from this time on (ISO 8601; UTC if no offset)")
+    reparse.set_defaults(run=cmd_reparse)
 
     runs = commands.add_parser("runs", help="show the recent crawl runs")
     runs.add_argument("--db", help="SQLAlchemy URL")
@@ -89,6 +96,20 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         args.spider, pairs(args.spider_args, "-a"), pairs(args.settings, "-s"), database_url(args.db), args.data_dir,
         args.drift_jump,
     )  # fmt: skip
+
+
+def aware_time(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def cmd_reparse(args: argparse.Namespace) -> int:
+    from newscrawl.db import database_url
+    from newscrawl.reparse import reparse
+
+    counts = reparse(database_url(args.db), args.warc_dir, args.since)
+    print(" ".join(f"{name}={value}" for name, value in sorted(counts.items())))
+    return 0
 
 
 def cmd_runs(args: argparse.Namespace) -> int:

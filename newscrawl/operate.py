@@ -109,9 +109,8 @@ def run_crawl(
             mark_interrupted_runs(database_url)
             log_file = data_dir / "logs" / f"crawl-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.log"
             log_file.parent.mkdir(parents=True, exist_ok=True)
-            stats = run_spider(
-                spider, settings={"LOG_FILE": str(log_file), "NEWSCRAWL_DATABASE_URL": database_url, **settings}, **spider_args
-            )
+            defaults = {"LOG_FILE": str(log_file), "NEWSCRAWL_WARC_DIR": str(data_dir / "warc")}
+            stats = run_spider(spider, settings={**defaults, **settings, "NEWSCRAWL_DATABASE_URL": database_url}, **spider_args)
             run_id = stats.get("newscrawl/run_id")
             if run_id is None:
                 print(f"newscrawl crawl: the run did not start (see {log_file})", file=sys.stderr)

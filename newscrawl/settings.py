@@ -28,6 +28,12 @@ DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 
+# Raw archive (newscrawl/warc.py): every response as received, in WARC files. 950 puts it next to the
+# downloader, so it sees bodies before HttpCompressionMiddleware (590) and 5xx before RetryMiddleware (550).
+DOWNLOADER_MIDDLEWARES = {
+    "newscrawl.warc.WarcWriterMiddleware": 950,
+}
+
 SPIDER_MIDDLEWARES = {
     "newscrawl.incremental.IncrementalMiddleware": 800,
 }
@@ -56,3 +62,8 @@ NEWSCRAWL_REVISIT_DAYS = 3
 NEWSCRAWL_STOP_AFTER_OLD_PAGES = 2
 # Pin "now" (ISO 8601 with offset) for reproducible runs and tests; unset means the clock.
 NEWSCRAWL_NOW = None
+
+# The raw archive: WARC files under this folder, a new file past NEWSCRAWL_WARC_MAX_BYTES.
+NEWSCRAWL_WARC_ENABLED = True
+NEWSCRAWL_WARC_DIR = "data/warc"
+NEWSCRAWL_WARC_MAX_BYTES = 1024**3

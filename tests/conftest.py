@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -79,11 +81,21 @@ def database_url(request) -> str:
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
 
 
-def run_crawl(base_url: str, database_url: str, *args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    """The real spider, as users run it: `scrapy crawl yybnet` in a subprocess."""
+WARC_ROOT = Path(tempfile.mkdtemp(prefix="newscrawl-test-warc-"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_test_warc_files():
+    yield
+    shutil.rmtree(WARC_ROOT, ignore_errors=True)
+
+
+def run_crawl(base_url: str, database_url: str, *args: str, cwd: Path = REPO, warc_dir: Path | None = None) -> subprocess.CompletedProcess:
+    """The real spider, as users run it: `scrapy crawl yybnet` in a subprocess (WARC files in a temporary folder)."""
+    warc_dir = warc_dir or Path(tempfile.mkdtemp(dir=WARC_ROOT))
     command = [
         sys.executable, "-m", "scrapy", "crawl", "yybnet", "-a", f"base_url={base_url}",
-        "-s", f"NEWSCRAWL_DATABASE_URL={database_url}", "-s", "LOG_LEVEL=INFO",
+        "-s", f"NEWSCRAWL_DATABASE_URL={database_url}", "-s", "LOG_LEVEL=INFO", "-s", f"NEWSCRAWL_WARC_DIR={warc_dir}",
         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", *args,
     ]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if k != "NEWSCRAWL_DATABASE_URL"}

@@ -110,9 +110,12 @@ def postgres_control(action: str) -> None:
 
 
 @pytest.mark.skipif(not shutil.which("pg_ctlcluster") or not PG_CLUSTER.is_dir(), reason="needs a local PostgreSQL cluster that pg_ctlcluster controls")
-def test_postgres_stopped_and_started_mid_run(postgres_url, mirror, truth):
+def test_postgres_stopped_and_started_mid_run(postgres_url, mirror, truth, tmp_path):
     slow = ["-s", "DOWNLOAD_DELAY=0.1", "-s", "CONCURRENT_REQUESTS=1", "-s", "NEWSCRAWL_STORE_BATCH_SIZE=2", "-s", "NEWSCRAWL_STORE_RETRIES=8"]
-    command = [sys.executable, "-m", "scrapy", "crawl", "yybnet", "-a", f"base_url={mirror.base_url}", "-s", f"NEWSCRAWL_DATABASE_URL={postgres_url}", "-s", "AUTOTHROTTLE_ENABLED=False", *slow]
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", "yybnet", "-a", f"base_url={mirror.base_url}", "-s", f"NEWSCRAWL_DATABASE_URL={postgres_url}",
+        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", f"NEWSCRAWL_WARC_DIR={tmp_path / 'warc'}", *slow,
+    ]  # fmt: skip
     crawl = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120

@@ -120,7 +120,8 @@ class YybnetSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             yield PageFailure(url=response.url, reason=f"not a text page ({response.headers.get('Content-Type')})")
             return
-        crawled_at = datetime.now(timezone.utc)
+        warc = response.meta.get("warc") or {}
+        crawled_at = warc.get("date") or datetime.now(timezone.utc)  # the WARC record's date, when archived
         try:
             item = YybnetArticlePage(response.url, response_markup(response), crawled_at=crawled_at).to_item()
         except ValueError as error:  # empty or unparseable page
@@ -134,7 +135,6 @@ class YybnetSpider(scrapy.Spider):
             self.crawler.stats.inc_value("yybnet/incomplete_pages")
         item.etag = response.headers.get("ETag", b"").decode("latin-1") or None
         item.last_modified = response.headers.get("Last-Modified", b"").decode("latin-1") or None
-        warc = response.meta.get("warc") or {}
         item.warc_file, item.warc_offset = warc.get("file"), warc.get("offset")
         if self.since and item.published_at and item.published_at < datetime.combine(self.since, time(), BEIJING):
             self.crawler.stats.inc_value("yybnet/older_than_since")

@@ -1,0 +1,218 @@
+"""Reparse: rebuild the articles from the raw archive (the WARC files) after an extractor fix. No network.
+
+For every article page archived with status 200 (a yybnet article URL, or any URL whose article key is
+already a row in `articles`), the newest capture is decoded and extracted again and written through the
+same `Archive` as a crawl: an unchanged text stays as it is, a changed one becomes a new version. Pages
+that yield no title or body are recorded as extraction failures, as the validate pipeline does.
+
+Reparsing says nothing about whether the site still shows an article, so it leaves the fetch facts of
+existing rows alone (last_seen_at, last_run_id, removed_at, etag, last_modified): a second reparse of the
+same files changes nothing. The run is recorded in `crawl_runs` with spider "reparse".
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+from warcio.exceptions import ArchiveLoadFailed
+
+from newscrawl import db
+from newscrawl.archive import ARTICLE_FIELDS, COUNTS, Archive
+from newscrawl.items import Article, PageFailure
+from newscrawl.migrate import upgrade
+from newscrawl.pages import decode_page, extract_page
+from newscrawl.urls import article_key_for
+from newscrawl.warc import ArchivedResponse, iter_responses, read_record
+from newscrawl.yybnet import parse_article_url
+from pipelines.dedup import content_fingerprint
+from pipelines.validate import REQUIRED_FIELDS
+
+logger = logging.getLogger(__name__)
+
+SPIDER_NAME = "reparse"
+# A stored text fetched this much later than the newest capture came from a fetch not in the archive
+# (WARC off, file deleted): the older capture must not replace it. The margin covers the moments between
+# receiving a response and parsing it, which is when a crawl stamps crawled_at.
+NEWER_THAN_CAPTURE = timedelta(minutes=10)
+# The fields an extraction yields; the address it was fetched from and when do not make a new version.
+COMPARED_FIELDS = tuple(name for name in ARTICLE_FIELDS if name not in ("url", "canonical_url", "content_hash"))
+
+
+class Capture(NamedTuple):
+    date: datetime
+    file: str
+    offset: int
+
+
+class Stored(NamedTuple):
+    crawled_at: datetime | None
+    warc_file: str | None
+    warc_offset: int | None
+
+
+class ReparseArchive(Archive):
+    """The crawl's Archive, with two differences that reparsing needs.
+
+    Existing rows keep their fetch facts (only new rows get them), except that a row without a WARC
+    pointer gets the capture's. And a row whose body fingerprint is unchanged but whose other fields
+    now come out differently (an extractor fix for the title, the authors, the time ...) gets a new
+    version too: the crawl's Archive compares content_hash only.
+    """
+
+    def _article(self, session: Session, existing: dict[str, db.Article], item: Article, run_id: int | None, now: datetime) -> list[str]:
+        row = existing.get(item.article_key)
+        if row is None or row.content_hash != item.content_hash or not extraction_differs(row, item):
+            return super()._article(session, existing, item, run_id, now)
+        self._fill(row, item)
+        row.version += 1
+        row.changed_at = now
+        session.add(self._version(row, item, run_id, now))
+        return ["articles_updated"]
+
+    @staticmethod
+    def _touch(row: db.Article, item: Article, run_id: int | None, now: datetime) -> None:
+        if row.last_seen_at is None:  # a row inserted by this batch
+            Archive._touch(row, item, run_id, now)
+        elif row.warc_file is None and item.warc_file:  # stored before its crawl archived responses
+            row.warc_file, row.warc_offset = item.warc_file, item.warc_offset
+
+
+def extraction_differs(row: db.Article, item: Article) -> bool:
+    """Whether the stored row shows other extracted fields than the item (where it was fetched from aside)."""
+    if any(getattr(row, name) != getattr(item, name) for name in COMPARED_FIELDS):
+        return True
+    return (row.images or []) != [asdict(image) for image in item.images]
+
+
+def reparse(database_url: str, warc_dir: Path, since: datetime | None = None, batch_size: int = 100) -> Counter:
+    """Extract every archived article page again and store the results; returns what happened.
+
+    Counts: the Archive's (articles_new, articles_updated, articles_unchanged, reprints, page_failures)
+    plus responses (response records read), captures (article captures extracted, the newest per
+    article), superseded (older captures of the same article), not_article, not_ok (status not 200),
+    older_than_stored (captures older than the stored text) and unreadable.
+    """
+    if since is not None and since.tzinfo is None:
+        raise ValueError(f"naive datetime {since!r}: give an aware time")
+    warc_dir = Path(warc_dir)
+    upgrade(database_url)
+    engine = db.make_engine(database_url)
+    counts: Counter = Counter()
+    try:
+        run_id = _start_run(engine, warc_dir, since, batch_size)
+        try:
+            stored = _stored_articles(engine)
+            newest = _newest_captures(warc_dir, since, stored, counts)
+            _extract_and_write(engine, warc_dir, newest, run_id, batch_size, counts)
+        except BaseException as error:
+            _finish_run(engine, run_id, counts, "failed", f"{type(error).__name__}: {error}"[:128])
+            raise
+        _finish_run(engine, run_id, counts, "finished", "finished")
+        logger.info("reparse of %s done: %s", warc_dir, dict(counts))
+        return counts
+    finally:
+        engine.dispose()
+
+
+def _stored_articles(engine: Engine) -> dict[str, Stored]:
+    query = select(db.Article.article_key, db.Article.crawled_at, db.Article.warc_file, db.Article.warc_offset)
+    with Session(engine) as session:
+        return {key: Stored(crawled_at, file, offset) for key, crawled_at, file, offset in session.execute(query)}
+
+
+def _newest_captures(warc_dir: Path, since: datetime | None, stored: dict[str, Stored], counts: Counter) -> dict[str, Capture]:
+    """The newest 200 capture of each article page: where it lies, not its body (re-read when extracted)."""
+    newest: dict[str, Capture] = {}
+    for response in iter_responses(warc_dir, since):
+        counts["responses"] += 1
+        if response.status != 200:
+            counts["not_ok"] += 1
+            continue
+        key = article_key_for(response.url)
+        if parse_article_url(response.url) is None and key not in stored:
+            counts["not_article"] += 1
+            continue
+        capture = Capture(response.date, response.file, response.offset)
+        if key in newest:
+            counts["superseded"] += 1
+            if capture.date < newest[key].date:
+                continue
+        newest[key] = capture
+    for key, capture in list(newest.items()):
+        row = stored.get(key)
+        if row is None or row.crawled_at is None or (row.warc_file, row.warc_offset) == (capture.file, capture.offset):
+            continue
+        if row.crawled_at > capture.date + NEWER_THAN_CAPTURE:
+            logger.info("%s: stored text (%s) is newer than the newest capture (%s); kept", key, row.crawled_at, capture.date)
+            counts["older_than_stored"] += 1
+            del newest[key]
+    return newest
+
+
+def _extract_and_write(
+    engine: Engine, warc_dir: Path, newest: dict[str, Capture], run_id: int, batch_size: int, counts: Counter
+) -> None:
+    archive = ReparseArchive(engine)
+    batch: list[Any] = []
+    for key, capture in sorted(newest.items(), key=lambda pair: (pair[1].date, pair[0])):  # oldest first: reprints link to the first copy
+        try:
+            response = read_record(warc_dir, capture.file, capture.offset)
+        except ArchiveLoadFailed as error:
+            logger.warning("%s: cannot read %s:%s again (%s)", key, capture.file, capture.offset, error)
+            counts["unreadable"] += 1
+            continue
+        counts["captures"] += 1
+        batch.append(page_item(response, key))
+        if len(batch) >= batch_size:
+            counts.update(archive.write(batch, run_id))
+            batch = []
+    if batch:
+        counts.update(archive.write(batch, run_id))
+
+
+def page_item(response: ArchivedResponse, article_key: str | None = None) -> Article | PageFailure:
+    """What a crawl's spider, validate and dedup steps make of one archived article response."""
+    key = article_key or article_key_for(response.url)
+    markup = decode_page(response.body, response.header("Content-Type"))
+    try:
+        item = extract_page(markup, response.url, crawled_at=response.date)
+    except ValueError as error:  # an empty or unparseable page
+        return PageFailure(url=response.url, reason=str(error), article_key=key)
+    item.article_key = item.article_key or key
+    missing = [name for name in REQUIRED_FIELDS if not (getattr(item, name) or "").strip()]
+    if missing:
+        return PageFailure(url=response.url, reason="no " + " and no ".join(missing), article_key=item.article_key)
+    item.content_hash = content_fingerprint(item.body or "")
+    item.warc_file, item.warc_offset = response.file, response.offset
+    item.etag, item.last_modified = response.header("ETag"), response.header("Last-Modified")
+    return item
+
+
+def _start_run(engine: Engine, warc_dir: Path, since: datetime | None, batch_size: int) -> int:
+    args = {"warc_dir": str(warc_dir), "since": since.isoformat() if since else None, "batch_size": batch_size}
+    with Session(engine) as session, session.begin():
+        run = db.CrawlRun(spider=SPIDER_NAME, args=args, started_at=db.utcnow(), status="running")
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def _finish_run(engine: Engine, run_id: int, counts: Counter, status: str, reason: str) -> None:
+    with Session(engine) as session, session.begin():
+        run = session.get(db.CrawlRun, run_id)
+        run.finished_at = db.utcnow()
+        run.status, run.finish_reason = status, reason
+        run.pages = counts["captures"]
+        for name in COUNTS:
+            if hasattr(run, name):
+                setattr(run, name, counts[name])
+        run.rejected = counts["page_failures"]
+        run.errors = counts["unreadable"]
