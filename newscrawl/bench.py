@@ -7,7 +7,9 @@ Every tool gets the same decoded text (newscrawl's `decode_html` of the raw byte
 step is neither timed nor allowed to decide the comparison. Scores are computed exactly as the gold
 set's `score.py` computes them: that file is loaded from beside the gold folder when present
 (or from `score_path`), else from an identical copy below. Times are the median milliseconds of
-one extraction call per page, the pages already read and decoded.
+one extraction call per page, the pages already read and decoded. Absolute times depend on the
+machine, so each tool's median is also given as a ratio to the anchor tool's median measured in the
+same run (column `× trafilatura`; `-` when the anchor was not run): compare speeds by that ratio.
 
 How the other tools' outputs are mapped onto the LABELS fields:
 - trafilatura (`bare_extraction(..., with_metadata=True, include_comments=False)`, htmldate asked for
@@ -46,6 +48,7 @@ NAIVE_TIME = re.compile(
 # Ask htmldate (inside trafilatura) for the time of day too; its default output is the date alone.
 TRAFILATURA_DATE_PARAMS = {"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%d %H:%M:%S"}
 AUTHOR_SEPARATORS = re.compile(r"[;,，、；]\s*")
+ANCHOR_TOOL = "trafilatura"  # speeds are reported as ratios to this tool's time in the same run
 
 Extractor = Callable[[str, "str | None"], dict[str, Any]]
 
@@ -264,13 +267,27 @@ def bench_extract(gold_dir: Path, tools: list[str] | None = None, *, score_path:
         means = {field: sum(values) / len(values) if values else 0.0 for field, values in per_field.items()}
         rows.append((name, means, statistics.median(millis) if millis else 0.0, failures))
 
-    header = f"{'tool':12s}" + "".join(f"{field:>13s}" for field in fields) + f"{'ms/page':>10s}{'errors':>8s}"
+    anchor_ms = {name: median_ms for name, _, median_ms, _ in rows}.get(ANCHOR_TOOL)
+    ratio_title = f"× {ANCHOR_TOOL}"
+    header = (
+        f"{'tool':12s}" + "".join(f"{field:>13s}" for field in fields)
+        + f"{'ms/page':>10s}{ratio_title:>15s}{'errors':>8s}"
+    )
     lines = [f"pages: {len(pages)}  gold: {gold_dir}", header, "-" * len(header)]
     for name, means, median_ms, failures in rows:
         lines.append(
-            f"{name:12s}" + "".join(f"{means[field]:13.3f}" for field in fields) + f"{median_ms:10.1f}{failures:8d}"
+            f"{name:12s}" + "".join(f"{means[field]:13.3f}" for field in fields)
+            + f"{median_ms:10.1f}{speed_ratio(median_ms, anchor_ms):>15s}{failures:8d}"
         )
     return "\n".join(lines)
+
+
+def speed_ratio(median_ms: float, anchor_ms: float | None) -> str:
+    """A tool's median time as a multiple of the anchor's median in the same run: `0.42` (faster), `-`
+    when the anchor was not run or took no measurable time."""
+    if anchor_ms is None or anchor_ms <= 0:
+        return "-"
+    return f"{median_ms / anchor_ms:.2f}"
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,6 +4,15 @@ A byline is read as a sequence of role words (记者, 通讯员, 摄, 编辑, ..
 them. A run takes the role of the role word before it when that word is a prefix role (记者 张三), else
 the role of the word after it when that is a suffix role (张三 摄). Names run together with no
 separator are split with surname knowledge (see `split_names`).
+
+Conventions beyond the role words:
+- 编译 credits the writer of the Chinese text (author); 翻译 and the other production roles are not read.
+- A picture credit to the interviewee, the unit interviewed or an archive (受访者供图, 受访单位供图,
+  资料图) names no person; a role word after a determiner (该作者文章, 此作者) is a common noun.
+- Staff codes: a code glued to a name with "_" (责任编辑：王晓易_NF041) is dropped and the name is the
+  editor; a code standing alone (责任编辑：NF041) is the only name given and is kept as the editor.
+- A standalone line ending in an ellipsis is a teaser, not a credit; a trailing bracket the page never
+  closes counts when it holds a role word, its names stopping at the first token holding U+FFFD.
 """
 
 from __future__ import annotations
@@ -20,12 +29,17 @@ PRE, POST, BOTH = 1, 2, 3  # where a role word stands relative to the names it l
 _ROLES: dict[str, tuple[str, int]] = {
     **dict.fromkeys(["记者", "記者", "通讯员", "通訊員", "实习生", "實習生", "作者", "撰文", "撰稿", "撰稿人", "采写", "採寫", "评论员", "評論員"],
                     (AUTHOR, PRE)),
+    # 编译 (translated and rewritten) credits the writer of the Chinese text: (编译/林靖东), 林靖东 编译
+    **dict.fromkeys(["编译", "編譯"], (AUTHOR, BOTH)),
     **dict.fromkeys(["口述", "整理", "摄影", "攝影", "文/图", "图/文", "文图", "图文", "文·图", "文/圖", "文", "图", "圖"], (AUTHOR, BOTH)),
     **dict.fromkeys(["摄影报道", "摄影報導", "摄", "攝", "报道", "報導", "报导", "即时报道", "即時報導", "综合报道", "綜合報導",
                      "联合报道", "供图", "供圖", "制图", "製圖", "绘图", "繪圖"], (AUTHOR, POST)),
     **dict.fromkeys(["责任编辑", "責任編輯", "编辑", "編輯", "责编", "責編", "校对", "校對", "美编", "美編"], (EDITOR, BOTH)),
     **dict.fromkeys(["来源", "來源", "稿源", "出处", "审核", "審核", "审校", "终审", "监制", "主编", "编审", "统筹", "策划",
-                     "出品", "视频", "剪辑", "设计", "翻译", "编译", "配音", "发自", "發自"], (IGNORE, PRE)),
+                     "出品", "视频", "剪辑", "设计", "翻译", "配音", "发自", "發自"], (IGNORE, PRE)),
+    # a picture credit to the interviewee or an archive names no person: 马俊峰/文受访者供图
+    **dict.fromkeys(["受访者供图", "受訪者供圖", "受访者提供", "受访单位供图", "受訪單位供圖", "受访人供图", "受访方供图",
+                     "被访者供图", "采访对象供图", "资料图片", "資料圖片", "资料图", "資料圖"], (IGNORE, 0)),
 }
 # "报道" alone is weak evidence: 网易商业报道 and 整点报道 are headings, 北京报道 names a place
 _WEAK_ROLES = {"报道", "報導", "报导", "即时报道", "即時報導", "综合报道", "綜合報導", "联合报道"}
@@ -35,8 +49,13 @@ _MULTI = sorted((w for w in _ROLES if w not in _SINGLE_CONTEXT and w not in ("�
 _ROLE_RE = re.compile(
     "(?P<role>" + "|".join(map(re.escape, _MULTI)) + ")"
     r"|(?P<shot>[摄攝](?!影))"
-    r"|(?<![^\s/|︱—:(\[【□■●])(?P<single>文图|图文|文|图|圖)(?=$|[\s/|︱—:)\]】])"
+    r"|(?<![^\s/|︱—:(\[【□■●])(?P<single>文图|图文|文|图|圖)(?=$|[\s/|︱—:)\]】]|受访|受訪|被访|采访对象|资料图|資料圖)"
 )
+# A role word after a determiner is a common noun, not a credit: ■该作者文章 ("this author's articles").
+# (其 is left out: it ends given names, as in 通讯员李其记者张三.)
+_DETERMINERS = set("该該此")
+# A staff code glued to a name (王晓易_NF041): the person is the name; a code standing alone is kept (NF041)
+_NAME_CODE_RE = re.compile(r"^(?P<name>[\u3400-\u9fff]{2,4})_[A-Za-z]{1,4}\d{2,6}$")
 
 _SEPARATORS = " \t\u3000、，,/；;|︱—:·"  # between names and role words ("·" inside a token joins a minority name)
 _BRACKETS_RE = re.compile(r"[()\[\]【】〔〕<>《》「」『』{}□■●◆◇○★☆▲△▼]")
@@ -47,7 +66,7 @@ _DATEISH_RE = re.compile(r"[\d\-:./年月日时分 ]+")
 _QUALIFIER_RE = re.compile(r"(?:本报|本報|本台|本刊|本网|特约|特約|见习|實習|实习|首席|驻\w{1,4}|[全融]媒体|新华社|中新社|总台)$")
 _ORG_RE = re.compile(
     r"(?:报|報|社|网|網|台|频道|頻道|客户端|杂志|雜誌|周刊|新闻|新聞|中心|集团|公司|政府|大学|医院|协会|委员会|"
-    r"局|委|厅|部|办|院|站|所|队|处|团|号|APP|app|官微|微信|微博|编辑部|工作室)$"
+    r"局|委|厅|部|办|院|站|所|队|处|团|号|APP|app|官微|微信|微博|编辑部|工作室|科技|财经|財經)$"
 )
 _KNOWN_SOURCES = {"新华社", "中新社", "人民网", "新华网", "央视", "央视网", "半月谈", "澎湃新闻", "YMG", "网易", "新浪", "腾讯"}
 _NON_NAME_CHARS = set("的了是说们这那据称被把吗呢吧着过没很到在从对")
@@ -151,6 +170,8 @@ def _names_in(run: str, *, glued: bool = False) -> tuple[list[str], bool]:
     clean = True
     for token in _TOKEN_RE.findall(_BRACKETS_RE.sub(" ", run)):
         token = token.strip("·.-'")
+        if (code := _NAME_CODE_RE.match(token)) is not None:
+            token = code.group("name")
         token = re.sub(r"等人?$", "", token)
         if not token or _DATEISH_RE.fullmatch(token) or _is_org(token):
             continue
@@ -200,7 +221,10 @@ class _Parsed:
 
 def _parse(text: str) -> _Parsed:
     norm = _normalise(text)
-    marks = list(_ROLE_RE.finditer(norm))
+    marks = [
+        m for m in _ROLE_RE.finditer(norm)
+        if not (m.group("role") and m.start() and norm[m.start() - 1] in _DETERMINERS)
+    ]
     authors: list[str] = []
     editors: list[str] = []
     everyone: list[str] = []
@@ -256,10 +280,14 @@ _OUTER_RE = re.compile(r"^[\s□■●◆]*[(\[【](?P<inner>.*?)[)\]】]?[\s。
 _MAX_LINE = 50
 
 
+_ELLIPSIS_END_RE = re.compile(r"(?:\.{3}|…+|。。。)$")
+
+
 def _line_text(line: str) -> str | None:
-    """The credit text of a short standalone line, or None for a sentence or a caption."""
+    """The credit text of a short standalone line, or None for a sentence, a caption or a teaser cut
+    short with an ellipsis (高密举办风筝节 本报讯(记者张华)4月...: another story's lead)."""
     norm = _normalise(line).strip()
-    if not norm or len(norm) > _MAX_LINE or _CAPTION_RE.match(norm):
+    if not norm or len(norm) > _MAX_LINE or _CAPTION_RE.match(norm) or _ELLIPSIS_END_RE.search(norm):
         return None
     if _SENTENCE_END_RE.search(norm.rstrip("。.!！")):
         return None
@@ -276,6 +304,13 @@ def _only_surname_names(text: str) -> bool:
     tokens = _TOKEN_RE.findall(_BRACKETS_RE.sub(" ", _normalise(text)))
     pieces = [_segment(t) if _CJK_RE.fullmatch(t) else None for t in tokens]
     return 0 < sum(len(p) for p in pieces if p) <= 4 and all(pieces)
+
+
+def surname_names(text: str) -> list[str] | None:
+    """The names of `text` when it is only 1-4 surname-initial names (顾庆宏, 张三 李四), else None."""
+    if not _only_surname_names(text):
+        return None
+    return _parse(text).names or None
 
 
 def byline_line(line: str) -> Byline | None:
@@ -303,7 +338,7 @@ def staff_line(line: str) -> Byline | None:
 
 
 _LEAD_RE = re.compile(
-    r"^[\s□■●◆]*(?P<dateline>[^\s，。,；;:!?！？()\[\]【】]{0,24}?(?:讯|訊|电|電))\s*"
+    r"^[\s□■●◆]*(?P<dateline>[^\s，。,；;:!?！？()\[\]【】]{0,24}?(?:讯|訊|电|電)(?![员員]))\s*"
     r"(?:[(\[【](?P<bracket>[^()\[\]【】]{1,60})[)\]】]|(?P<open>.{0,60}))"
 )
 _LEAD_ROLE_RE = re.compile(r"^[\s□■●◆]*(?:本报|本報|本台|本刊|本网|特约|见习|实习|首席|[全融]媒体)?(?:记者|記者|通讯员|通訊員|实习生|作者)")
@@ -315,8 +350,10 @@ _OPENING_BRACKET_RE = re.compile(r"^\s*[(\[【〔](?P<inner>[^()\[\]【】〔〕
 
 def _leading_credit(text: str) -> tuple[Byline, int] | None:
     """Role words and names at the start of `text` and where they end, up to the first token that is neither."""
-    stop = _LEAD_STOP_RE.search(text)
-    if stop is not None and stop.start() <= 40 and not re.search(r"[，。,；;！？!?]", text[: stop.start()]):
+    for stop in _LEAD_STOP_RE.finditer(text):
+        # the first stop that ends a clean credit: in 秦晨报道本报绵阳讯 the 晨报 is part of a name
+        if stop.start() > 40 or re.search(r"[，。,；;！？!?]", text[: stop.start()]):
+            break
         parsed = _parse(text[: stop.end()])
         if parsed.clean and parsed.byline.authors:
             return parsed.byline, stop.end()
@@ -352,7 +389,8 @@ def lead_byline(paragraph: str) -> Byline | None:
         parsed = _parse(opening.group("inner"))
         if parsed.clean and parsed.byline.authors and (_has_strong_author(parsed) or parsed.dateline):
             found = parsed.byline, opening.end()
-    elif _LEAD_ROLE_RE.match(text):
+    if found is None and _LEAD_ROLE_RE.match(text):
+        # □记者田博然通讯员秦晨报道本报绵阳讯记者了解到…: the 讯 ends a credit that opens the paragraph
         found = _leading_credit(text)
     if found is None:
         return None
@@ -361,19 +399,41 @@ def lead_byline(paragraph: str) -> Byline | None:
 
 
 _TRAILING_RE = re.compile(r"[(\[【〔](?P<inner>[^()\[\]【】〔〕]{1,40})[)\]】〕]\s*[。.]?\s*$")
+# A bracket the page never closes, right after a sentence: …。(记者宋晨、田中全、胡\ufffd…
+_UNCLOSED_TRAILING_RE = re.compile(r"(?<=[。！？!?\"”])\s*[(\[【〔](?P<inner>[^()\[\]【】〔〕]{1,40})$")
+_NAME_SEPARATORS_RE = re.compile(r"[\s、，,/；;|︱]")
+
+
+def _before_garbled(inner: str) -> str:
+    """`inner` up to the first token holding U+FFFD (text the page's charset could not carry)."""
+    cut = inner.find("\ufffd")
+    if cut < 0:
+        return inner
+    starts = [m.end() for m in _NAME_SEPARATORS_RE.finditer(inner, 0, cut)]
+    return inner[: starts[-1] if starts else 0]
 
 
 def trailing_byline(paragraph: str) -> Byline | None:
-    """A bracketed credit closing a paragraph: …。(记者 胡晓蓉), …(责任编辑：李楠)."""
-    text = _normalise(paragraph)
+    """A bracketed credit closing a paragraph: …。(记者 胡晓蓉), …(责任编辑：李楠).
+
+    A bracket left open at the very end of the paragraph after a sentence counts too when it holds a
+    role word (a truncated or garbled page); its names stop at the first token holding U+FFFD.
+    """
+    text = _normalise(paragraph.rstrip())
     match = _TRAILING_RE.search(text)
-    if match is None:
-        return None
-    parsed = _parse(match.group("inner"))
+    unclosed = match is None
+    if unclosed:
+        match = _UNCLOSED_TRAILING_RE.search(text)
+        if match is None:
+            return None
+    inner = _before_garbled(match.group("inner"))
+    parsed = _parse(inner)
     if not parsed.clean or not (parsed.byline.authors or parsed.byline.editors):
+        return None
+    if unclosed and not parsed.kinds - {IGNORE}:
         return None
     if not parsed.kinds - {IGNORE} and not parsed.dateline:
         # bare names, as in …佳节。(常书香 马丹阳): only right after a sentence and only known surnames
-        if not re.search(r"[。！？!?\"”]\s*$", text[: match.start()]) or not _only_surname_names(match.group("inner")):
+        if not re.search(r"[。！？!?\"”]\s*$", text[: match.start()]) or not _only_surname_names(inner):
             return None
     return Byline(parsed.byline.authors, parsed.byline.editors, paragraph[match.start() :].strip())

@@ -255,3 +255,121 @@ def test_trailing_byline(paragraph, authors, editors):
 )
 def test_trailing_byline_rejects(paragraph):
     assert trailing_byline(paragraph) is None
+
+
+# --- credits found on the real set, each with the neighbours that must stay as they were ---
+
+
+@pytest.mark.parametrize(
+    ("text", "authors"),
+    [
+        # a picture credit to the interviewee (受访者/受访单位 + 供图) or an archive names no person
+        ("顶端新闻·河南商报记者马俊峰/文受访者供图", ["马俊峰"]),
+        ("记者 张三 受访单位供图", ["张三"]),
+        ("资料图 记者张三摄", ["张三"]),
+        ("受访者供图", []),
+        # unchanged: a person's 供图 and a plain 文/图 credit
+        ("杜明阳 供图", ["杜明阳"]),
+        ("记者马俊峰/文", ["马俊峰"]),
+        ("姚洪双 文/图", ["姚洪双"]),
+        # 编译 credits the writer, before or after the name
+        ("编译/林靖东", ["林靖东"]),
+        ("腾讯科技 林靖东 编译", ["林靖东"]),
+        # unchanged: 翻译 stays no author role
+        ("翻译：李四", []),
+    ],
+)
+def test_parse_byline_credit_roles(text, authors):
+    assert parse_byline(text).authors == authors
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("■该作者文章", None),  # a role word after a determiner is a common noun (this author's articles)
+        ("此作者其他文章", None),
+        ("通讯员李其记者张三", ["李其", "张三"]),  # unchanged: 其 ends a name, it is no determiner
+        ("作者：文章", ["文章"]),  # unchanged: a labelled name that is also a word
+        ("■作者 王锋", ["王锋"]),
+        ("高密举办风筝节 本报讯(记者张华)4月...", None),  # another story's teaser, cut with an ellipsis
+        ("高密举办风筝节 本报讯(记者张华)4月…", None),
+        ("记者 张华", ["张华"]),  # unchanged
+    ],
+)
+def test_byline_line_determiners_and_teasers(line, expected):
+    found = byline_line(line)
+    assert (found.authors if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "authors", "editors"),
+    [
+        ("……上。（编译/林靖东）", ["林靖东"], []),
+        ("……发表在科学刊物《自然》（Nature）上。（编译/林靖东）", ["林靖东"], []),
+        # a bracket never closed at the end of the paragraph; names stop at the first garbled token
+        ("……造福全人类。（记者宋晨、田中全、胡\ufffd础⒑钗睦ぃ\ufffd", ["宋晨", "田中全"], []),
+        ("……造福全人类。（记者宋晨、田中全", ["宋晨", "田中全"], []),
+        ("……完。（责任编辑：李楠", [], ["李楠"]),
+    ],
+)
+def test_trailing_byline_translator_and_unclosed(paragraph, authors, editors):
+    found = trailing_byline(paragraph)
+    assert found is not None
+    assert (found.authors, found.editors) == (authors, editors)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "……造福全人类。（张三、李四",  # bare names in an open bracket: too weak
+        "他说（记者张三",  # not after a sentence
+        "……造福全人类。（记者\ufffd\ufffd",  # nothing left before the garbled token
+        "……见下图（资料",
+        "……（来源：人民日报",
+    ],
+)
+def test_trailing_byline_rejects_open_brackets(paragraph):
+    assert trailing_byline(paragraph) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "editors"),
+    [
+        # rule: a staff code glued to a name with "_" is dropped, the name is the editor;
+        # a code standing alone is the only name and stays (163: 责任编辑：NF041)
+        ("责任编辑：王晓易_NF041", ["王晓易"]),
+        ("（责任编辑：王晓易_NE0011）", ["王晓易"]),
+        ("[责任编辑:NF041]", ["NF041"]),
+        ("责任编辑：alonliu", ["alonliu"]),
+        ("责任编辑：张三 NF041", ["张三", "NF041"]),  # unchanged: two tokens are two names
+    ],
+)
+def test_staff_codes(line, editors):
+    found = staff_line(line)
+    assert found is not None and found.editors == editors
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "authors"),
+    [
+        # 通讯员 is no 讯 dateline, and 晨报 inside a name (秦晨报道) is no paper's dateline
+        ("□记者田博然通讯员秦晨报道本报绵阳讯记者了解到，工程计划于6月底前全部完工。", ["田博然", "秦晨"]),
+        ("本报通讯员张三报道 近日，某地……", ["张三"]),
+        # unchanged
+        ("□记者石如宽通讯员胡鹏报道本报潍坊讯 近日，寿光……", ["石如宽", "胡鹏"]),
+        ("本报讯(记者张传亮)近日，潍坊市举行了会议。", ["张传亮"]),
+    ],
+)
+def test_lead_byline_datelines(paragraph, authors):
+    found = lead_byline(paragraph)
+    assert found is not None and found.authors == authors
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("顾庆宏", ["顾庆宏"]), ("张三 李四", ["张三", "李四"]), ("浏览", None), ("潍坊晚报", None), ("", None)],
+)
+def test_surname_names(text, expected):
+    from newscrawl.bylines import surname_names
+
+    assert surname_names(text) == expected

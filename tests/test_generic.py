@@ -314,3 +314,142 @@ def test_standalone_credit_line_at_the_end(credit: str, authors: list[str]) -> N
     assert article.authors == authors
     assert article.editors == ["王锋", "刘福文"]
     assert article.body == "\n".join([PARA_1, PARA_2, PARA_3])
+
+
+# --- image captions: a photographer credited only inside a caption is no author (LABELS.md) ---
+
+
+def _photo_page(blocks: str) -> str:
+    return f"""<html><head><title>某某新闻标题_某网</title></head><body><h1>某某新闻标题</h1>
+<div>2020-01-02 10:00 来源：潍坊日报</div><div class="c">{blocks}</div></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("blocks", "authors"),
+    [
+        # caption lines: 图①/图为/图： openers, a <figcaption>, a short line right after an image
+        (f"<p><img src='/1.jpg'></p><p>图①:游客在荷塘边拍照。(通讯员廖倩梅 摄)</p><p>{PARA_1}</p><p>{PARA_2}</p>", []),
+        (f"<p>{PARA_1}</p><p>图为活动现场。（记者 张三 摄）</p><p>{PARA_2}</p>", []),
+        (f"<p>{PARA_1}</p><p>图：活动现场。（新华社记者 才扬 摄）</p><p>{PARA_2}</p>", []),
+        (f"<figure><img src='/1.jpg'><figcaption>市民在公园赏花。(通讯员陶兴 摄)</figcaption></figure><p>{PARA_1}</p><p>{PARA_2}</p>", []),
+        (f"<p>{PARA_1}</p><div><img src='/1.jpg'></div><div>市民在公园赏花。（李尕 摄）</div><p>{PARA_2}</p>", []),
+        # the caption's photographer is still an author when the article credits him elsewhere
+        (f"<p>本报讯(记者张三){PARA_1}</p><p><img src='/1.jpg'></p><p>图①:市民赏花。(记者张三 摄)</p><p>{PARA_2}</p>", ["张三"]),
+        # unchanged: a credit of the text at the end of a caption-like line, bare names ending the story
+        (f"<p>{PARA_1}</p><p><img src='/1.jpg'></p><p>{PARA_2}（常书香 马丹阳 ）</p>", ["常书香", "马丹阳"]),
+        (f"<p>{PARA_1}</p><p>{PARA_2}</p><p><img src='/1.jpg'></p><p>图②:工地。(本报记者 廖刚颖 文/图)</p>", ["廖刚颖"]),
+        # unchanged: a credit on a line of its own right after an image is a byline
+        (f"<p>{PARA_1}</p><p><img src='/1.jpg'></p><p>记者刘福文摄</p><p>{PARA_2}</p>", ["刘福文"]),
+        # unchanged: a photo credit closing an ordinary paragraph
+        (f"<p>{PARA_1}</p><p>{PARA_2}（记者 张三 摄）</p>", ["张三"]),
+    ],
+)
+def test_caption_credits(blocks: str, authors: list[str]) -> None:
+    article = extract(_photo_page(blocks))
+    assert article.authors == authors
+    assert article.body is not None and PARA_1 in article.body
+
+
+def test_caption_stays_in_the_body() -> None:
+    article = extract(_photo_page(f"<p><img src='/1.jpg'></p><p>图①:游客在荷塘边拍照。(通讯员廖倩梅 摄)</p><p>{PARA_1}</p>"))
+    assert article.body == f"图①:游客在荷塘边拍照。(通讯员廖倩梅 摄)\n{PARA_1}"
+
+
+def test_line_after_image_flag() -> None:
+    lines = generic.page_lines(generic.parse_html("<div><p>甲文字</p><p><img src='/a.jpg'></p><p>乙文字</p><p>丙文字</p></div>"))
+    assert [(line.text, line.after_image) for line in lines] == [("甲文字", False), ("乙文字", True), ("丙文字", False)]
+
+
+# --- a name before 文/图 or 摄影 in a meta line with a time or a 来源 label ---
+
+
+@pytest.mark.parametrize(
+    ("text", "authors"),
+    [
+        ("2018-03-02 10:15 顾庆宏 文/图", ["顾庆宏"]),
+        ("来源:潍坊晚报 顾庆宏 文/图", ["顾庆宏"]),
+        ("发布时间：2018-03-02 10:15 顾庆宏 摄影报道", ["顾庆宏"]),
+        ("2018-03-02 10:15 张三 李四 文/图", ["张三", "李四"]),
+        # unchanged: names after the label, and words that are no names before it
+        ("来源:潍坊晚报 2018-03-02 10:15 文/图：顾庆宏", ["顾庆宏"]),
+        ("2018-03-02 10:15 浏览 摄影:张三", ["张三"]),
+        ("2018-03-02 10:15 潍坊晚报 摄影报道", []),
+        ("作者：张三 2018-03-02", ["张三"]),
+    ],
+)
+def test_labelled_people_reads_names_before_a_suffix_label(text: str, authors: list[str]) -> None:
+    assert generic.labelled_people(text).authors == authors
+
+
+@pytest.mark.parametrize("info", ["2018-03-02 10:15 顾庆宏 文/图", "来源:潍坊晚报 2018-03-02 10:15"])
+def test_standalone_name_credit_line_or_in_meta_line(info: str) -> None:
+    credit = "" if "文/图" in info else '<p class="author">顾庆宏 文/图</p>'
+    html = f"""<html><head><title>潍坊启动春季植树活动_潍坊新闻</title></head><body><h1>潍坊启动春季植树活动</h1>
+<div class="info">{info}</div><div class="content">{credit}<p>{PARA_1}</p><p>{PARA_2}</p></div></body></html>"""
+    article = extract(html)
+    assert article.authors == ["顾庆宏"]
+    assert article.body == f"{PARA_1}\n{PARA_2}"
+
+
+# --- nothing after a landmark that opens other stories gives the article people, source or time ---
+
+UNKNOWN_ORDER_URL = "https://www.yybnet.net/weifang/news/201803/7600123.html"
+TEASER_BLOCK = '<div class="tj">新闻推荐</div><div>高密举办风筝节 本报讯(记者张华)4月...</div>'
+
+
+def _fixture_page() -> str:
+    from pathlib import Path
+
+    return (Path(__file__).parent / "fixtures" / "desktop_unknown_meta_order" / "page.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        TEASER_BLOCK,
+        '<div class="tj">更多精彩</div><div>高密举办风筝节 本报讯(记者张华)4月...</div>',
+        '<div class="tj">热点新闻</div><div>记者张华</div><div>来源：大众日报</div>',
+        '<div class="tj">往期回顾</div><div>记者张华 文/图</div><div>编辑：赵六</div>',
+        '<div class="tj">关键词阅读</div><div>记者张华</div>',
+        '<div class="tj">分享到：</div><div>高密举办风筝节 本报讯(记者张华)4月...</div>',  # a teaser is no credit
+    ],
+)
+def test_other_stories_give_no_people_or_source(after: str) -> None:
+    html = _fixture_page()
+    assert TEASER_BLOCK in html
+    article = extract(html.replace(TEASER_BLOCK, after), UNKNOWN_ORDER_URL)
+    assert article.authors == ["李明"]
+    assert article.editors == ["王芳"]
+    assert article.source == "潍坊晚报"
+    assert article.published_at == datetime(2018, 3, 2, 10, 15, tzinfo=BEIJING)
+
+
+def test_staff_lines_after_a_share_bar_or_a_promo_link_are_still_read() -> None:
+    # unchanged: a share bar closes the text but not the article's staff lines; "更多精彩资讯请点击 …" is a
+    # promo link, not a heading of other stories
+    html = f"""<html><head><title>某某新闻标题_某网</title></head><body><h1>某某新闻标题</h1>
+<div>2015-07-03 07:42:28</div><div id="t"><p>{PARA_1}</p><p>{PARA_2}</p><p>{PARA_3}</p>
+<p><a href="/s">更多精彩资讯请点击 网易股票</a></p><p>本文来源：投资快报 作者：孙宁 责任编辑：NF041</p></div>
+<div>分享到：</div><div>责任编辑：王锋</div></body></html>"""
+    article = extract(html)
+    assert article.authors == ["孙宁"]
+    assert article.editors == ["NF041", "王锋"]
+    assert article.source == "投资快报"
+
+
+def test_unclosed_garbled_credit_closing_the_last_paragraph() -> None:
+    html = _photo_page(f"<p>{PARA_1}</p><p>{PARA_2}（记者宋晨、田中全、胡\ufffd础⒑钗睦ぃ\ufffd</p>")
+    assert extract(html).authors == ["宋晨", "田中全"]
+
+
+@pytest.mark.parametrize(
+    ("line", "subtitle"),
+    [
+        ("——第十八届菜博会读书分享会侧记", "第十八届菜博会读书分享会侧记"),  # a UI word inside a dashed 副题
+        ("——第十八届菜博会开幕式侧记", "第十八届菜博会开幕式侧记"),  # unchanged
+        ("分享到微信朋友圈", None),  # unchanged: an undashed UI line is no 副题
+    ],
+)
+def test_dashed_subtitle_with_a_ui_word(line: str, subtitle: str | None) -> None:
+    html = yybnet_desktop().replace("<p>——第十八届菜博会开幕式侧记</p>", f"<p>{line}</p>")
+    assert extract(html, now=NOW).subtitle == subtitle

@@ -7,7 +7,8 @@ It works from text landmarks, text density and position, never from the markup o
 2. `find_meta` reads the machine-readable evidence: `<title>`, og:title, JSON-LD and `<meta>` times
    (`datePublished`, `article:published_time`, `PubDate`, ...) and the `<meta name=source>` value.
 3. `page_lines` flattens the page into `Line`s in reading order: one per block element or `<br>`,
-   each with the block element that owns it and how much of its text is link text.
+   each with the block element that owns it, how much of its text is link text and whether an image
+   stands just before it.
 4. `find_body` scores block elements by the prose they own (Chinese punctuation and length of their
    non-link lines, passed on decaying to ancestors, times one minus the link density; notices and
    headlines count for little), prefers containers starting just after the likely headline, and takes
@@ -22,7 +23,12 @@ It works from text landmarks, text density and position, never from the markup o
 7. `clean_body` drops headline repeats, the meta line, standalone bylines and staff lines (their names
    go to authors/editors), `原标题` lines, share buttons and app prompts, copyright and edition lines,
    duplicates, and everything from a 相关新闻/新闻推荐/猜你喜欢/分享到 landmark on; it reads staff
-   and 来源 lines just after the article too.
+   and 来源 lines just after the article too, but never past a landmark that opens other stories
+   (`opens_other_stories`: every landmark but a share bar or a keyword line), so a teaser's
+   `本报讯(记者张华)` gives nothing. Image captions (`is_caption`: a line opening with 图①/图1/图为/图：,
+   a `<figcaption>`, a short line right after an image) stay in the body, but a photo credit closing
+   one (`(通讯员陶兴 摄)`) names no author (`caption_photo_credit`); a credit of the text there
+   (`(本报记者 廖刚颖 文/图)`) still does.
 
 Each helper takes the parsed pieces and can be called alone by a site page object that needs one
 field as a fallback:
@@ -38,7 +44,8 @@ field as a fallback:
     labelled_people(zone.text)                              -> bylines.Byline
     find_images(body, url)                                  -> list[Image]
 
-Smaller pure helpers are table-tested: `source_after_label`, `source_beside_time`, `title_segments`.
+Smaller pure helpers are table-tested: `source_after_label`, `source_beside_time`, `title_segments`,
+`labelled_people` (which also reads the names just before a 文/图 or 摄影 label: `10:15 顾庆宏 文/图`).
 `extract(html, url, now=...)` runs them all and records in `Article.extra["rules"]` which rule gave
 each field. Run `python -m newscrawl.extract.generic --manifest FILE` to print one JSON answer per
 manifest line (the contract of shared/eval/score.py).
@@ -105,6 +112,8 @@ TIME_LABELS = ("发布时间", "發布時間", "发表时间", "發表時間", "
 UPDATE_LABELS = ("更新时间", "更新時間", "修改时间", "最后更新")
 OTHER_META_LABELS = ("字号", "字體", "浏览", "阅读", "点击", "评论", "打印", "分享", "收藏", "大字", "小字", "大 中 小", "【大 中 小】")
 PEOPLE_LABEL = re.compile("|".join(re.escape(x) for x in sorted(PEOPLE_LABELS, key=len, reverse=True)))
+SUFFIX_PEOPLE_LABEL = re.compile(r"文\s*[/／]\s*[图圖]|[图圖]\s*[/／]\s*文|摄影|攝影")
+NAMES_BEFORE_LABEL = re.compile(r"(?:^|(?<=[\s|｜]))(?P<names>[\u4e00-\u9fff·]{2,4}(?:[\s、][\u4e00-\u9fff·]{2,4}){0,2})\s*$")
 AUTHOR_LABEL = re.compile(r"记者|記者|通讯员|通訊員|作者|撰文|摄影|攝影|编译|編譯")
 NON_PEOPLE_LABEL = re.compile(
     "|".join(re.escape(x) for x in sorted(("来源", "來源", "稿源", "出处") + TIME_LABELS + OTHER_META_LABELS, key=len, reverse=True))
@@ -115,6 +124,13 @@ BYLINE_CUE = re.compile(
     r"|报道|報導|供图|制图|製圖|撰文|撰稿|实习生|口述|整理|□"
 )
 TRAILING_BRACKET = re.compile(r"[)）\]】〕]\s*[。.]?\s*$")
+UNCLOSED_BRACKET = re.compile(r"[(（\[【〔][^()（）\[\]【】〔〕]{1,40}$")  # a credit bracket the page never closes
+# An image caption: a line opening with 图①/图1/图为/图：, or a short line right after an image.
+CAPTION_START = re.compile(r"^\s*[(（【\[]?\s*(?:图|圖)\s*(?:[①-⑳]|\d{1,2}(?!\d)|[为為][：:]?|片?\s*[：:]|[\u3000\s]*[(（]\s*\d)")
+CAPTION_START_MAX_CHARS = 200
+# A photo credit (摄, 摄影, 供图) that does not also credit the text (文/图, 图文): what a caption credits.
+PHOTO_CREDIT = re.compile(r"[摄攝]|供[图圖]")
+TEXT_CREDIT = re.compile(r"文\s*[/／·]?\s*[图圖]|[图圖]\s*[/／·]?\s*文|[/／]\s*文|文\s*[/／]")
 STAFF_LABEL_LINE = re.compile(r"^[\s【\[（(]*(?:责任编辑|責任編輯|责编|責編|编辑|編輯|校对|校對|美编|美編)\s*[：:]")
 BRACKETED = re.compile(r"[【\[（(〔]([^】\]）)〕]{2,40})[】\]）)〕]")
 SQUARE_BRACKETED = re.compile(r"[【\[]([^】\]]{2,20})[】\]]")
@@ -144,11 +160,20 @@ BLOCK_END_WORDS = (
     "推荐阅读", "延伸阅读", "猜你喜欢", "热点推荐", "热点阅读", "热门推荐", "精彩推荐", "编辑推荐", "频道推荐", "图文看点",
     "热点排行", "热门文章", "更多精彩", "更多新闻", "网友评论", "我要评论", "发表评论", "评论:", "评论：", "上一篇", "下一篇",
     "分享到", "分享至", "关键词阅读", "关键词：", "延伸閱讀", "看更多", "更多內容", "今日推荐", "为你推荐", "大家都在看",
+    "热点新闻", "热门新闻", "往期回顾", "往期精彩", "更多内容", "相关专题",
 )
-# Block ends after which come other stories (their bylines and dates must not leak), unlike share bars.
+# Block ends that close the article without opening other stories: staff and 来源 lines may still follow them.
+NON_STORY_BLOCK_END_WORDS = ("分享到", "分享至", "关键词：")
+# Landmarks that also open promo links (更多精彩资讯请点击 网易股票): they open other stories only as a bare heading.
+PROMO_LANDMARK = re.compile(r"^\s*[【\[（(]?\s*(?:更多精彩|更多内容|更多內容|看更多)")
+PROMO_HEADING_EXTRA_CHARS = 4
+# Block ends after which come other stories (their bylines, sources and dates must not leak): every landmark
+# but a share bar or a keyword line.
 OTHER_STORIES = re.compile(
     r"^\s*[【\[（(]?\s*(?:相关|相關|新闻推荐|推荐|推薦|延伸|猜你喜欢|热点|热门|精彩推荐|编辑推荐|频道推荐|图文看点|更多新闻|"
-    r"网友评论|我要评论|发表评论|评论|上一篇|下一篇|看更多|今日推荐|为你推荐|大家都在看)"
+    r"网友评论|我要评论|发表评论|评论|上一篇|下一篇|看更多|今日推荐|为你推荐|大家都在看|"
+    + "|".join(re.escape(w) for w in BLOCK_END_WORDS if w not in NON_STORY_BLOCK_END_WORDS)
+    + ")"
 )
 BLOCK_END = re.compile(r"^\s*[【\[（(]?\s*(?:" + "|".join(re.escape(w) for w in BLOCK_END_WORDS) + r")")
 SHARE_LINE = re.compile(r"^(?:分享到|分享至|分享|打印|关闭|关闭窗口|收藏|纠错|字号|【?大\s*中\s*小】?|返回顶部|\[?打印本页\]?|扫一扫|举报)\W*$")
@@ -195,6 +220,7 @@ META_RESIDUE_CHARS = 40  # what a meta line may hold besides times, labels and b
 ANCHOR_NEAR = 15  # a container starting this close after the likely headline is preferred
 ANCHOR_BONUS = 1.5
 CAPTION_MAX_CHARS = 120  # text this short next to an image is its caption
+CAPTION_TAGS = frozenset({"figcaption"})
 SUMMARY_OVERLAP = 0.5  # share of a paragraph's bigrams found in the body above which it is a summary
 
 # Structured time evidence, best first: (attribute value, is the publication time).
@@ -224,6 +250,7 @@ class Line:
     chars: int  # characters without whitespace
     link_chars: int
     emphasis_chars: int
+    after_image: bool = False  # an <img> stands between the previous line and this one
 
     @property
     def link_ratio(self) -> float:
@@ -313,10 +340,14 @@ def page_lines(root: Any) -> list[Line]:
     blocks: list[Any] = [root]
     link_depth = 0
     emphasis_depth = 0
+    # [an <img> since the last line's text began, the current line has text, an <img> came just before it]
+    image = [False, False, False]
 
     def add(text: str | None) -> None:
         if not text:
             return
+        if not image[1] and WHITESPACE.sub("", text):
+            image[1], image[2], image[0] = True, image[0], False
         pieces.append(text)
         if link_depth or emphasis_depth:
             n = len(WHITESPACE.sub("", text))
@@ -332,7 +363,8 @@ def page_lines(root: Any) -> list[Line]:
         pieces.clear()
         if text:
             chars = _count(text)
-            lines.append(Line(len(lines), text, blocks[-1], chars, min(counts[0], chars), min(counts[1], chars)))
+            lines.append(Line(len(lines), text, blocks[-1], chars, min(counts[0], chars), min(counts[1], chars), image[2]))
+        image[1] = image[2] = False
         counts[0] = counts[1] = 0
 
     body = root.find("body")
@@ -350,6 +382,8 @@ def page_lines(root: Any) -> list[Line]:
                 blocks.append(element)
             elif tag == "br":
                 flush()
+            elif tag == "img":
+                image[0] = True
             elif tag == LINK_TAG:
                 link_depth += 1
             elif tag in EMPHASIS_TAGS:
@@ -757,8 +791,8 @@ def _subtitle_beside(lines: list[Line], place: int, title: Headline, meta: PageM
             continue
         if norm(text) == norm(title.text) or is_block_end(text) or SHARE_LINE.match(text) or BREADCRUMB.search(text):
             continue
-        if UI_PROMPT.search(text) or KICKER_LINE.match(text) or EDITION_CODE.match(text):
-            continue
+        if UI_PROMPT.search(text) and not dashed or KICKER_LINE.match(text) or EDITION_CODE.match(text):
+            continue  # a dashed 副题 may hold a UI word: ——读书分享会工作侧记
         clean = SUBTITLE_DASH.sub("", text).strip()
         if not clean:
             continue
@@ -1060,6 +1094,20 @@ def is_block_end(text: str) -> bool:
     return len(text) <= match.end() + 40 or bool(re.match(r"[\s:：>》】\]）)]", text[match.end() : match.end() + 1]))
 
 
+def opens_other_stories(line: Line) -> bool:
+    """A landmark after which come other stories (相关新闻, 新闻推荐, 猜你喜欢, 热点新闻, ...): nothing after it
+    may give the article people, a source or a time. Share bars and keyword lines are landmarks too, but
+    staff and 来源 lines may follow them."""
+    text = line.text
+    if not is_block_end(text):
+        return False
+    match = OTHER_STORIES.match(text)
+    if match is None:
+        return False
+    promo = PROMO_LANDMARK.match(text)
+    return promo is None or line.chars <= _count(_clean_text(promo.group(0))) + PROMO_HEADING_EXTRA_CHARS
+
+
 def _people_line(text: str) -> bylines.Byline | None:
     """A standalone staff or byline line, as the bylines module reads it."""
     if not BYLINE_CUE.search(text):
@@ -1098,6 +1146,24 @@ def bracket_people(text: str, *, alone: bool = True) -> bylines.Byline | None:
     if not authors and not editors:
         return None
     return bylines.Byline(authors, editors, text)
+
+
+def is_caption(line: Line) -> bool:
+    """An image caption: a line opening with 图①/图1/图为/图：, a <figcaption>, or a short line right after an
+    image. A photographer credited only in a caption is no author (LABELS.md): see `caption_photo_credit`."""
+    if CAPTION_START.match(line.text) and line.chars <= CAPTION_START_MAX_CHARS:
+        return True
+    owner = line.owner
+    if isinstance(getattr(owner, "tag", None), str) and owner.tag.lower() in CAPTION_TAGS:
+        return True
+    return line.after_image and line.chars <= CAPTION_MAX_CHARS
+
+
+def caption_photo_credit(line: Line, credit: bylines.Byline) -> bool:
+    """`credit`, read at the end of `line`, only credits the photo the line captions: (通讯员陶兴 摄).
+    A credit of the text (本报记者 廖刚颖 文/图) or of bare names ends the story, not the caption."""
+    raw = credit.raw or ""
+    return is_caption(line) and bool(PHOTO_CREDIT.search(raw)) and not TEXT_CREDIT.search(raw)
 
 
 def lead_credit(paragraph: str) -> bylines.Byline | None:
@@ -1206,8 +1272,12 @@ def clean_body(
             if lead is not None:
                 out.authors.extend(lead.authors)
                 out.bylines.append(lead.raw or text)
-        trailing = _byline_call(bylines.trailing_byline, text) if line.chars > 8 and TRAILING_BRACKET.search(text) else None
-        if trailing is not None:
+        trailing = None
+        if line.chars > 8 and (TRAILING_BRACKET.search(text) or UNCLOSED_BRACKET.search(text)):
+            trailing = _byline_call(bylines.trailing_byline, text)
+        if trailing is not None and caption_photo_credit(line, trailing):
+            drop("caption-credit")  # the caption stays in the body; its photo credit names no author
+        elif trailing is not None:
             out.authors.extend(trailing.authors)
             out.editors.extend(trailing.editors)
             out.bylines.append(trailing.raw)
@@ -1227,7 +1297,7 @@ def clean_body(
     counted = 0
     for line in lines[cut : max(cut, body.end) + 3 * TAIL_WINDOW]:
         text = line.text
-        if is_block_end(text) and OTHER_STORIES.match(text):
+        if opens_other_stories(line):
             break  # other stories' teasers carry other stories' bylines
         if line.index >= body.end and not _is_link_line(line):
             counted += 1
@@ -1278,7 +1348,13 @@ def labelled_people(text: str) -> bylines.Byline:
     first = PEOPLE_LABEL.search(text)
     if first is None:
         return bylines.Byline([], [], "")
-    segment = text[first.start() :]
+    start = first.start()
+    if SUFFIX_PEOPLE_LABEL.match(text, start):
+        # 文/图 and 摄影 follow the names they credit: `2018-03-02 10:15 顾庆宏 文/图` (names only, no 来源 value)
+        before = NAMES_BEFORE_LABEL.search(text, 0, start)
+        if before is not None and _byline_call(bylines.surname_names, before.group("names")):
+            start = before.start("names")
+    segment = text[start:]
     stops = [m.start() for m in NON_PEOPLE_LABEL.finditer(segment) if m.start() > 0]
     stops += [t.start for t in dates.find_times(segment) if t.start > 0]
     if stops:
