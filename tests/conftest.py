@@ -90,11 +90,14 @@ def _remove_test_warc_files():
     shutil.rmtree(WARC_ROOT, ignore_errors=True)
 
 
-def run_crawl(base_url: str, database_url: str, *args: str, cwd: Path = REPO, warc_dir: Path | None = None) -> subprocess.CompletedProcess:
+def run_crawl(
+    base_url: str, database_url: str, *args: str, cwd: Path = REPO, warc_dir: Path | None = None, spider: str = "yybnet"
+) -> subprocess.CompletedProcess:
     """The real spider, as users run it: `scrapy crawl yybnet` in a subprocess (WARC files in a temporary folder)."""
     warc_dir = warc_dir or Path(tempfile.mkdtemp(dir=WARC_ROOT))
+    spider_args = ["-a", f"base_url={base_url}"] if spider == "yybnet" else []
     command = [
-        sys.executable, "-m", "scrapy", "crawl", "yybnet", "-a", f"base_url={base_url}",
+        sys.executable, "-m", "scrapy", "crawl", spider, *spider_args,
         "-s", f"NEWSCRAWL_DATABASE_URL={database_url}", "-s", "LOG_LEVEL=INFO", "-s", f"NEWSCRAWL_WARC_DIR={warc_dir}",
         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", *args,
     ]  # fmt: skip

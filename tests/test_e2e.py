@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from newscrawl import db
 
-COMPARED = ("city", "channel", "title", "subtitle", "source", "authors", "editors", "body")
+LABEL_FIELDS = ("title", "subtitle", "source", "authors", "editors", "body")  # shared/eval/LABELS.md, with published_at
+COMPARED = ("city", "channel", *LABEL_FIELDS)
 
 
 def stored(database_url: str) -> tuple[list[db.Article], list[db.CrawlRun]]:
@@ -27,14 +28,14 @@ def stored(database_url: str) -> tuple[list[db.Article], list[db.CrawlRun]]:
         engine.dispose()
 
 
-def mismatches(articles: list[db.Article], truth: dict[str, dict]) -> list[str]:
+def mismatches(articles: list[db.Article], truth: dict[str, dict], fields: tuple[str, ...] = COMPARED) -> list[str]:
     problems = []
     for article in articles:
         gold = truth.get(article.article_key)
         if gold is None:
             problems.append(f"{article.article_key}: stored but not served")
             continue
-        for name in COMPARED:
+        for name in fields:
             if getattr(article, name) != gold[name]:
                 problems.append(f"{article.article_key} [{gold['template']}] {name}: {getattr(article, name)!r} != {gold[name]!r}")
         if article.published_at != datetime.fromisoformat(gold["published_at"]):

@@ -28,6 +28,11 @@ def extract_page(markup: str, url: str | None, *, crawled_at: datetime | None = 
     """The Article of one page: yybnet article URLs use the yybnet page object, any other page the generic one."""
     if url and parse_article_url(url):
         return YybnetArticlePage(url, markup, crawled_at=crawled_at).to_item()
+    return extract_generic(markup, url, crawled_at=crawled_at)
+
+
+def extract_generic(markup: str, url: str | None, *, crawled_at: datetime | None = None) -> Article:
+    """The generic extractor's Article, keyed like every other; ValueError for a page with no elements."""
     article = generic.extract(markup, url, now=crawled_at)
     if article.extra.get("empty"):
         raise ValueError("empty page: no HTML elements")

@@ -1,0 +1,105 @@
+"""Any news site by configuration: list pages in, article pages out through the generic extractor.
+
+    scrapy crawl news -a start_urls=https://example.com/local/ -a article_pattern='/\\d{4}-\\d{2}/\\d{2}/c_\\d+\\.htm$'
+
+or, for a site crawled every night, a subclass that is only its navigation:
+
+    class ExampleLocalSpider(NewsSiteSpider):
+        name = "example_local"
+        start_urls = ["https://example.com/local/"]
+        article_pattern = r"/\\d{4}-\\d{2}/\\d{2}/c_\\d+\\.htm$"
+
+Articles are the links matching `article_pattern`; pagination is the links whose text is a page
+number or 下一页 and that stay under the list page's folder. Articles are keyed by host-less URL
+(newscrawl.urls.article_key_for), so m./www./http/https variants are one article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from newscrawl.items import FetchFailure, PageFailure
+from newscrawl.pages import extract_generic, response_markup
+from newscrawl.urls import article_key_for
+
+NEXT_PAGE_TEXT = "下一页"
+PAGE_NUMBER = re.compile(r"^\[?\s*\d{1,4}\s*\]?$")
+
+
+class NewsSiteSpider(scrapy.Spider):
+    name = "news"
+    start_urls: list[str] = []
+    article_pattern: str = ""
+
+    def __init__(self, start_urls: str | None = None, article_pattern: str | None = None, max_list_pages: str | int | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        if start_urls:
+            self.start_urls = [u.strip() for u in start_urls.split(",") if u.strip()]
+        if article_pattern:
+            self.article_pattern = article_pattern
+        if not self.start_urls or not self.article_pattern:
+            raise ValueError("the news spider needs start_urls (list pages) and article_pattern (a regex for article URLs)")
+        self.article_re = re.compile(self.article_pattern)
+        self.max_list_pages = int(max_list_pages) if max_list_pages else None
+        self.list_pages_walked = 0
+        self.seen_article_keys: set[str] = set()
+        self.crawl_args = {"start_urls": self.start_urls, "article_pattern": self.article_pattern, "max_list_pages": self.max_list_pages}
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.start_urls:
+            yield scrapy.Request(url, callback=self.parse_list, errback=self.failed, cb_kwargs={"folder": _folder(url)})
+
+    def parse_list(self, response: Response, folder: str) -> Any:
+        if not isinstance(response, TextResponse):
+            yield PageFailure(url=response.url, reason="list page is not text")
+            return
+        self.list_pages_walked += 1
+        for link in response.css("a[href]"):
+            url = response.urljoin(link.attrib["href"])
+            if not self.article_re.search(urlsplit(url).path):
+                continue
+            key = article_key_for(url)
+            if key not in self.seen_article_keys:
+                self.seen_article_keys.add(key)
+                yield scrapy.Request(url, callback=self.parse_article, errback=self.failed, dont_filter=True)
+        if self.max_list_pages and self.list_pages_walked >= self.max_list_pages:
+            return
+        for link in response.css("a[href]"):
+            text = " ".join(link.css("::text").getall()).strip()
+            url = response.urljoin(link.attrib["href"])
+            if (text == NEXT_PAGE_TEXT or PAGE_NUMBER.match(text)) and urlsplit(url).path.startswith(folder) and not self.article_re.search(urlsplit(url).path):
+                yield scrapy.Request(url, callback=self.parse_list, errback=self.failed, cb_kwargs={"folder": folder})
+
+    def parse_article(self, response: Response) -> Any:
+        if not isinstance(response, TextResponse):
+            yield PageFailure(url=response.url, reason="not a text page")
+            return
+        warc = response.meta.get("warc") or {}
+        try:
+            item = extract_generic(response_markup(response), response.url, crawled_at=warc.get("date") or datetime.now(timezone.utc))
+        except ValueError as error:
+            yield PageFailure(url=response.url, reason=str(error), article_key=article_key_for(response.url))
+            return
+        item.warc_file, item.warc_offset = warc.get("file"), warc.get("offset")
+        yield item
+
+    def failed(self, failure: Failure) -> Any:
+        response = getattr(failure.value, "response", None)
+        status = response.status if response is not None else None
+        reason = f"HTTP {status}" if status else f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        self.crawler.stats.inc_value("fetch/failed")
+        self.logger.error("giving up on %s: %s", failure.request.url, reason)
+        yield FetchFailure(url=failure.request.url, reason=reason, article_key=article_key_for(failure.request.url), http_status=status)
+
+
+def _folder(url: str) -> str:
+    path = urlsplit(url).path
+    return path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
