@@ -26,9 +26,17 @@ VERSION_FIELDS = ("content_hash", "title", "subtitle", "source", "published_at",
 COUNTS = ("articles_new", "articles_updated", "articles_unchanged", "reprints", "page_failures", "not_modified", "removed", "fetch_failures")
 
 
+# What the extractor made of a page: a difference in any of these is a new version (the body, or an
+# extractor fix for the title, the people, the time ...). Where and when it was fetched is not.
+EXTRACTED_FIELDS = tuple(name for name in ARTICLE_FIELDS if name not in ("url", "canonical_url"))
+
+
 class Archive:
-    def __init__(self, engine: Engine):
+    """`keep_fetch_facts`: leave when/where an existing row was seen alone (reparse reads old captures)."""
+
+    def __init__(self, engine: Engine, keep_fetch_facts: bool = False):
         self.engine = engine
+        self.keep_fetch_facts = keep_fetch_facts
 
     def write(self, batch: list[Any], run_id: int | None, now: datetime | None = None) -> Counter:
         """Store a batch in one transaction; returns what happened, counted by COUNTS names."""
@@ -74,7 +82,7 @@ class Archive:
             session.add(self._version(row, item, run_id, now))
             return ["articles_new", "reprints"] if row.reprint_of_id is not None else ["articles_new"]
         self._touch(row, item, run_id, now)
-        if row.content_hash == item.content_hash:
+        if not self._differs(row, item):
             return ["articles_unchanged"]
         self._fill(row, item)
         row.version += 1
@@ -92,7 +100,16 @@ class Archive:
         row.warc_file, row.warc_offset = item.warc_file, item.warc_offset
 
     @staticmethod
-    def _touch(row: db.Article, item: Article, run_id: int | None, now: datetime) -> None:
+    def _differs(row: db.Article, item: Article) -> bool:
+        if any(getattr(row, name) != getattr(item, name) for name in EXTRACTED_FIELDS):
+            return True
+        return (row.images or []) != [asdict(image) for image in item.images]
+
+    def _touch(self, row: db.Article, item: Article, run_id: int | None, now: datetime) -> None:
+        if self.keep_fetch_facts and row.last_seen_at is not None:
+            if row.warc_file is None and item.warc_file:  # stored before its crawl archived responses
+                row.warc_file, row.warc_offset = item.warc_file, item.warc_offset
+            return
         row.last_seen_at, row.last_run_id, row.removed_at = now, run_id, None
         row.etag, row.last_modified = item.etag or row.etag, item.last_modified or row.last_modified
 

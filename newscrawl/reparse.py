@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import asdict
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Session
 from warcio.exceptions import ArchiveLoadFailed
 
 from newscrawl import db
-from newscrawl.archive import ARTICLE_FIELDS, COUNTS, Archive
+from newscrawl.archive import COUNTS, Archive
 from newscrawl.items import Article, PageFailure
 from newscrawl.migrate import upgrade
 from newscrawl.pages import decode_page, extract_page
@@ -42,9 +41,6 @@ SPIDER_NAME = "reparse"
 # (WARC off, file deleted): the older capture must not replace it. The margin covers the moments between
 # receiving a response and parsing it, which is when a crawl stamps crawled_at.
 NEWER_THAN_CAPTURE = timedelta(minutes=10)
-# The fields an extraction yields; the address it was fetched from and when do not make a new version.
-COMPARED_FIELDS = tuple(name for name in ARTICLE_FIELDS if name not in ("url", "canonical_url", "content_hash"))
-
 
 class Capture(NamedTuple):
     date: datetime
@@ -56,40 +52,6 @@ class Stored(NamedTuple):
     crawled_at: datetime | None
     warc_file: str | None
     warc_offset: int | None
-
-
-class ReparseArchive(Archive):
-    """The crawl's Archive, with two differences that reparsing needs.
-
-    Existing rows keep their fetch facts (only new rows get them), except that a row without a WARC
-    pointer gets the capture's. And a row whose body fingerprint is unchanged but whose other fields
-    now come out differently (an extractor fix for the title, the authors, the time ...) gets a new
-    version too: the crawl's Archive compares content_hash only.
-    """
-
-    def _article(self, session: Session, existing: dict[str, db.Article], item: Article, run_id: int | None, now: datetime) -> list[str]:
-        row = existing.get(item.article_key)
-        if row is None or row.content_hash != item.content_hash or not extraction_differs(row, item):
-            return super()._article(session, existing, item, run_id, now)
-        self._fill(row, item)
-        row.version += 1
-        row.changed_at = now
-        session.add(self._version(row, item, run_id, now))
-        return ["articles_updated"]
-
-    @staticmethod
-    def _touch(row: db.Article, item: Article, run_id: int | None, now: datetime) -> None:
-        if row.last_seen_at is None:  # a row inserted by this batch
-            Archive._touch(row, item, run_id, now)
-        elif row.warc_file is None and item.warc_file:  # stored before its crawl archived responses
-            row.warc_file, row.warc_offset = item.warc_file, item.warc_offset
-
-
-def extraction_differs(row: db.Article, item: Article) -> bool:
-    """Whether the stored row shows other extracted fields than the item (where it was fetched from aside)."""
-    if any(getattr(row, name) != getattr(item, name) for name in COMPARED_FIELDS):
-        return True
-    return (row.images or []) != [asdict(image) for image in item.images]
 
 
 def reparse(database_url: str, warc_dir: Path, since: datetime | None = None, batch_size: int = 100) -> Counter:
@@ -160,7 +122,7 @@ def _newest_captures(warc_dir: Path, since: datetime | None, stored: dict[str, S
 def _extract_and_write(
     engine: Engine, warc_dir: Path, newest: dict[str, Capture], run_id: int, batch_size: int, counts: Counter
 ) -> None:
-    archive = ReparseArchive(engine)
+    archive = Archive(engine, keep_fetch_facts=True)
     batch: list[Any] = []
     for key, capture in sorted(newest.items(), key=lambda pair: (pair[1].date, pair[0])):  # oldest first: reprints link to the first copy
         try:

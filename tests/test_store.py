@@ -161,3 +161,12 @@ def test_a_changed_text_becomes_a_new_version_and_the_old_one_stays(database_url
     assert [tuple(r) for r in removed] == [(True, "会被删除。")]  # marked, not deleted
     assert [tuple(r) for r in rows(database_url, "SELECT reason, http_status FROM fetch_failures")] == [("HTTP 503", 503)]
     assert store.stats.get_value("store/not_modified") == 1 and store.stats.get_value("store/removed") == 1
+
+
+def test_an_edit_of_the_title_alone_is_a_new_version_too(database_url, open_store):
+    store = open_store(database_url)
+    store._flush_with_retries([make_article("2000003", "正文不变。", title="旧标题")])
+    store._flush_with_retries([make_article("2000003", "正文不变。", title="新标题")])
+    store._flush_with_retries([make_article("2000003", "正文不变。", title="新标题")])
+    assert [tuple(r) for r in rows(database_url, "SELECT title, version FROM articles")] == [("新标题", 2)]
+    assert store.stats.get_value("store/articles_updated") == 1 and store.stats.get_value("store/articles_unchanged") == 1

@@ -26,12 +26,11 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from newscrawl.items import FetchFailure, PageFailure
+from newscrawl.items import PageFailure
 from newscrawl.pages import extract_generic, response_markup
+from newscrawl.spiders.common import fetch_failure, is_pagination_text
 from newscrawl.urls import article_key_for
 
-NEXT_PAGE_TEXT = "下一页"
-PAGE_NUMBER = re.compile(r"^\[?\s*\d{1,4}\s*\]?$")
 
 
 class NewsSiteSpider(scrapy.Spider):
@@ -75,7 +74,7 @@ class NewsSiteSpider(scrapy.Spider):
         for link in response.css("a[href]"):
             text = " ".join(link.css("::text").getall()).strip()
             url = response.urljoin(link.attrib["href"])
-            if (text == NEXT_PAGE_TEXT or PAGE_NUMBER.match(text)) and urlsplit(url).path.startswith(folder) and not self.article_re.search(urlsplit(url).path):
+            if is_pagination_text(text) and urlsplit(url).path.startswith(folder) and not self.article_re.search(urlsplit(url).path):
                 yield scrapy.Request(url, callback=self.parse_list, errback=self.failed, cb_kwargs={"folder": folder})
 
     def parse_article(self, response: Response) -> Any:
@@ -92,12 +91,7 @@ class NewsSiteSpider(scrapy.Spider):
         yield item
 
     def failed(self, failure: Failure) -> Any:
-        response = getattr(failure.value, "response", None)
-        status = response.status if response is not None else None
-        reason = f"HTTP {status}" if status else f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        self.crawler.stats.inc_value("fetch/failed")
-        self.logger.error("giving up on %s: %s", failure.request.url, reason)
-        yield FetchFailure(url=failure.request.url, reason=reason, article_key=article_key_for(failure.request.url), http_status=status)
+        yield fetch_failure(self, failure, article_key_for(failure.request.url))
 
 
 def _folder(url: str) -> str:

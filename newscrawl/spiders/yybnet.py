@@ -11,7 +11,6 @@ Navigation only: articles are found by the URL grammar, pages are read by pages/
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from datetime import date, datetime, time, timezone
 from typing import Any
@@ -22,13 +21,11 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from newscrawl.dates import BEIJING
-from newscrawl.items import FetchFailure, NotModified, PageFailure, Removed
+from newscrawl.items import NotModified, PageFailure, Removed
 from newscrawl.pages import response_markup
 from newscrawl.pages.yybnet import YybnetArticlePage
+from newscrawl.spiders.common import fetch_failure, is_pagination_text
 from newscrawl.yybnet import DEFAULT_BASE_URL, known_channels, parse_article_url, parse_channel_list
-
-NEXT_PAGE_TEXT = "下一页"
-PAGE_NUMBER = re.compile(r"^\[?\s*\d{1,4}\s*\]?$")
 
 
 class YybnetSpider(scrapy.Spider):
@@ -103,7 +100,7 @@ class YybnetSpider(scrapy.Spider):
             return
         for link in response.css("a[href]"):
             text = " ".join(link.css("::text").getall()).strip()
-            if text != NEXT_PAGE_TEXT and not PAGE_NUMBER.match(text):
+            if not is_pagination_text(text):
                 continue
             url = response.urljoin(link.attrib["href"])
             if urlsplit(url).path.startswith(channel_prefix) and parse_article_url(url) is None:
@@ -143,12 +140,5 @@ class YybnetSpider(scrapy.Spider):
 
     def failed(self, failure: Failure) -> Any:
         """A request that failed for good (after the retries): logged, counted and recorded, never silent."""
-        request = failure.request
-        response = getattr(failure.value, "response", None)
-        status = response.status if response is not None else None
-        reason = f"HTTP {status}" if status else f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        self.crawler.stats.inc_value("fetch/failed")
-        self.crawler.stats.inc_value(f"fetch/failed/{failure.type.__name__}")
-        self.logger.error("giving up on %s: %s", request.url, reason)
-        ref = parse_article_url(request.url)
-        yield FetchFailure(url=request.url, reason=reason, article_key=ref.key if ref else None, http_status=status)
+        ref = parse_article_url(failure.request.url)
+        yield fetch_failure(self, failure, ref.key if ref else None)
