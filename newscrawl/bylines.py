@@ -11,6 +11,10 @@ Conventions beyond the role words:
   资料图) names no person; a role word after a determiner (该作者文章, 此作者) is a common noun.
 - Staff codes: a code glued to a name with "_" (责任编辑：王晓易_NF041) is dropped and the name is the
   editor; a code standing alone (责任编辑：NF041) is the only name given and is kept as the editor.
+- Label words of a meta or copyright line (发布日期, 时间, 版权声明, 点击, 浏览 539, 所属分类) are never
+  names: they are skipped like dates, also where glued to a name (龙慧发布日期).
+- Function words that given names use (在, 从: 李在山, 沈从文) are accepted in a 3-character
+  surname-initial token set apart from its role word; a glued run (记者在现场) stays no name.
 - A standalone line ending in an ellipsis is a teaser, not a credit; a trailing bracket the page never
   closes counts when it holds a role word, its names stopping at the first token holding U+FFFD.
 """
@@ -74,6 +78,22 @@ _NOT_NAMES = {"连线", "关注", "手记", "观察", "调查", "专访", "采�
               "走访", "探访", "追踪", "暗访", "一行", "同志", "本人", "编者", "读者", "网友", "市民", "说明", "等人", "摄影",
               "近日", "日前", "昨日", "今日", "昨天", "今天", "目前", "近期", "据悉", "日电", "消息"}
 _MAX_RUN = 16
+# Function words that also stand in given names (李在山, 沈从文): a 3-character token holding one of them
+# after a known surname, set apart from its role word, is a name (记者在现场 is not: glued, no surname).
+_GIVEN_NAME_CHARS = set("在从")
+# Labels of a meta or copyright line that sit beside credits but never name anyone: 发布日期, 版权声明,
+# 点击, 浏览 539, 所属分类. They are skipped like dates (发布日期：2019-03-06 责任编辑：龙慧 -> 龙慧).
+_LABEL_WORD_RE = re.compile(
+    r"(?:发布|發布|发表|發表|发稿|發稿|更新|修改|上传|上傳|出版|刊发)?(?:时间|時間|日期)"
+    r"|版权(?:声明|所有)?|版權(?:聲明|所有)?|免责声明|转载声明|声明"
+    r"|(?:点击|點擊|浏览|瀏覽|阅读|閱讀|访问|訪問|评论|評論)(?:量|数|數|次数|次數|人数|人數)?(?:\d+次?)?"
+    r"|字号|字號|字体|字體|分享|打印|收藏|纠错|标签|標籤|关键词|關鍵詞|关键字|(?:所属)?分类|所屬分類|栏目|欄目"
+)
+# The label words that no name holds, cut off where glued to a name or a date: 龙慧发布日期, 发布日期2019-03-06.
+_GLUED_LABEL_RE = re.compile(
+    r"(?:发布|發布|发表|發表|发稿|發稿|更新|修改)(?:时间|時間|日期)|版权声明|版權聲明"
+    r"|(?:点击|點擊|浏览|瀏覽|阅读|閱讀)(?:量|数|數|次数|次數)?"
+)
 
 
 @dataclass
@@ -168,12 +188,12 @@ def _names_in(run: str, *, glued: bool = False) -> tuple[list[str], bool]:
     """
     names: list[str] = []
     clean = True
-    for token in _TOKEN_RE.findall(_BRACKETS_RE.sub(" ", run)):
+    for token in _TOKEN_RE.findall(_GLUED_LABEL_RE.sub(" ", _BRACKETS_RE.sub(" ", run))):
         token = token.strip("·.-'")
         if (code := _NAME_CODE_RE.match(token)) is not None:
             token = code.group("name")
         token = re.sub(r"等人?$", "", token)
-        if not token or _DATEISH_RE.fullmatch(token) or _is_org(token):
+        if not token or _DATEISH_RE.fullmatch(token) or _is_org(token) or _LABEL_WORD_RE.fullmatch(token):
             continue
         if token.isascii():
             if _LATIN_NAME_RE.fullmatch(token) and not token.isdigit():
@@ -187,7 +207,9 @@ def _names_in(run: str, *, glued: bool = False) -> tuple[list[str], bool]:
             else:
                 clean = False
             continue
-        if not _CJK_RE.fullmatch(token) or _NON_NAME_CHARS & set(token) or token in _NOT_NAMES:
+        if not _CJK_RE.fullmatch(token) or token in _NOT_NAMES or _NON_NAME_CHARS & set(token) and not (
+            not glued and _given_name_chars_only(token)
+        ):
             clean = False
             continue
         pieces = _segment(token)
@@ -198,6 +220,15 @@ def _names_in(run: str, *, glued: bool = False) -> tuple[list[str], bool]:
         else:
             clean = False
     return names, clean
+
+
+def _given_name_chars_only(token: str) -> bool:
+    """A 3-character surname-initial name whose only function words are ones given names use (李在山)."""
+    odd = _NON_NAME_CHARS & set(token)
+    return (
+        len(token) == 3 and odd <= _GIVEN_NAME_CHARS and token[0] not in odd
+        and _segment(token) == (token,) and token not in _NOT_NAMES
+    )
 
 
 def split_names(run: str) -> list[str]:

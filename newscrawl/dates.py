@@ -1,7 +1,8 @@
 """Find and normalise the date/time expressions of Chinese news pages.
 
 Pure functions; "now" is always injectable. `find_times` is pattern-only (fast); `parse_time` falls
-back to dateparser (about 2 ms a call) only when no pattern matches.
+back to dateparser (about 2 ms a call) only when no pattern matches. `labelled_time` finds the time a
+publication label (发布日期：, 发表于, and optionally a bare 时间：/日期：) stands right before.
 """
 
 from __future__ import annotations
@@ -187,6 +188,36 @@ def find_times(text: str, *, now: datetime | None = None, year_hint: int | None 
         end = head.start() + len(text[head.start() : end].rstrip())
         found.append(FoundTime(value, text[head.start() : end], clock is not None, head.start(), end))
     return found
+
+
+# Labels that name a time as the publication time (发布时间, 发布日期, 发表于, 发稿时间, ...): never an update.
+_PUBLISH_LABEL_RE = re.compile(
+    r"(?:发布|發布|发表|發表|发稿|發稿|刊发|刊發|出版|上传|上傳)\s*(?:时间|時間|日期|于|於)|(?:发|發)\s*(?:于|於)"
+)
+# A bare 时间/日期 label (not 更新时间, 活动时间: no Han character before it) - a weaker claim.
+_BARE_TIME_LABEL_RE = re.compile(r"(?<![\u3400-\u9fff])(?:时间|時間|日期)")
+_LABEL_GAP_RE = re.compile(r"\s*[：:]?\s*")
+
+
+def labelled_time(
+    text: str, *, bare: bool = True, now: datetime | None = None, year_hint: int | None = None,
+) -> FoundTime | None:
+    """The first time in `text` written right after a publication label: `发布日期：2019-03-06`,
+    `发表于 2019-09-23 14:34`, and with `bare` also `时间：2019-09-23 14:34:05` (a bare 时间/日期 label).
+    A time after 更新时间 or 活动时间, or a time no label stands right before, is not one."""
+    times = find_times(text, now=now, year_hint=year_hint)
+    if not times:
+        return None
+    patterns = [_PUBLISH_LABEL_RE, _BARE_TIME_LABEL_RE] if bare else [_PUBLISH_LABEL_RE]
+    starts = {}
+    for pattern in patterns:
+        for label in pattern.finditer(text):
+            gap = _LABEL_GAP_RE.match(text, label.end())
+            starts.setdefault(gap.end() if gap else label.end(), label.start())
+    for found in times:
+        if found.start in starts:
+            return found
+    return None
 
 
 def parse_time(text: str, *, now: datetime | None = None, year_hint: int | None = None) -> FoundTime | None:

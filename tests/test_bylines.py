@@ -373,3 +373,53 @@ def test_surname_names(text, expected):
     from newscrawl.bylines import surname_names
 
     assert surname_names(text) == expected
+
+
+# --- label words of a meta or copyright line are never names ---
+
+
+@pytest.mark.parametrize(
+    ("text", "authors", "editors"),
+    [
+        ("发布日期：2019-03-06 责任编辑：龙慧", [], ["龙慧"]),
+        ("发布时间：2019-03-06 10:00 编辑：张三", [], ["张三"]),
+        ("版权声明 来源：当代商报 时间：2019-09-23 14:34:05 作者：", [], []),
+        ("作者：李四 点击：539", ["李四"], []),
+        ("编辑 张三 浏览 120", [], ["张三"]),
+        ("日期 2019-03-06 作者 王五 阅读 88", ["王五"], []),
+        ("责任编辑：龙慧发布日期：2019-03-06", [], ["龙慧"]),  # glued to the name
+        ("编辑：张三点击：100", [], ["张三"]),
+        # unchanged: names next to no label word
+        ("编辑：张三 李四", [], ["张三", "李四"]),
+        ("记者 王小明 通讯员 赵六", ["王小明", "赵六"], []),
+    ],
+)
+def test_label_words_are_not_names(text, authors, editors):
+    byline = parse_byline(text)
+    assert (byline.authors, byline.editors) == (authors, editors)
+
+
+def test_staff_line_with_a_publication_label():
+    staff = staff_line("发布日期：2019-03-06 责任编辑：龙慧")
+    assert staff is not None and staff.editors == ["龙慧"] and staff.authors == []
+    assert byline_line("版权声明 来源：当代商报 时间：2019-09-23 14:34:05 作者：") is None
+
+
+# --- function words that given names use (李在山, 沈从文) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "authors"),
+    [
+        ("作者：李在山", ["李在山"]),
+        ("记者 王从军", ["王从军"]),
+        ("来源：证券时报网作者：李在山", ["李在山"]),
+        # unchanged: sentences and glued runs with function words are no names
+        ("记者在现场", []),
+        ("记者李在家中", []),
+        ("作者：在山上", []),
+        ("作者：张在说", []),
+    ],
+)
+def test_given_name_function_words(text, authors):
+    assert parse_byline(text).authors == authors

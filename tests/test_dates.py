@@ -190,3 +190,28 @@ def test_to_utc_and_iso():
     assert to_utc(datetime(2017, 8, 13, 9, 19)) == to_utc(value)
     assert iso(to_utc(value)) == "2017-08-13T09:19:00+08:00"
     assert iso(FoundTime(value, "2017-08-13", False)) == "2017-08-13"
+
+
+# --- a time written right after a publication label ---
+
+
+@pytest.mark.parametrize(
+    ("text", "bare", "expected"),
+    [
+        ("发布日期：2019-03-06 责任编辑：龙慧", False, "2019-03-06T00:00:00+08:00"),
+        ("发布时间: 2019-03-06 10:20", False, "2019-03-06T10:20:00+08:00"),
+        ("发表于 2019-09-23 14:34", False, "2019-09-23T14:34:00+08:00"),
+        ("发稿时间：2019年9月23日14:34", False, "2019-09-23T14:34:00+08:00"),
+        ("版权声明 来源：当代商报 时间：2019-09-23 14:34:05 作者：", True, "2019-09-23T14:34:05+08:00"),
+        ("来源：某报 日期：2019-09-23", True, "2019-09-23T00:00:00+08:00"),
+        # no publication label right before the time
+        ("版权声明 来源：当代商报 时间：2019-09-23 14:34:05 作者：", False, None),
+        ("更新时间：2019-01-01 10:00", True, None),
+        ("活动时间：2019年3月6日", True, None),
+        ("2019年2月27日下午，佛山顺德区一行到众创金融街调研", True, None),
+        ("发布时间：见下文 2019-03-06", True, None),
+    ],
+)
+def test_labelled_time(text, bare, expected):
+    found = dates.labelled_time(text, bare=bare, now=NOW)
+    assert (found.value.isoformat() if found else None) == expected

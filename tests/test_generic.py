@@ -453,3 +453,163 @@ def test_unclosed_garbled_credit_closing_the_last_paragraph() -> None:
 def test_dashed_subtitle_with_a_ui_word(line: str, subtitle: str | None) -> None:
     html = yybnet_desktop().replace("<p>——第十八届菜博会开幕式侧记</p>", f"<p>{line}</p>")
     assert extract(html, now=NOW).subtitle == subtitle
+
+
+# --- the other forms of the 来源 label, and title marks in a source value ---
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("来源于：东区办事处", "东区办事处"),
+        ("稿源：潍坊日报", "潍坊日报"),
+        ("消息来源：新华社", "新华社"),
+        ("文章来源：人民网", "人民网"),
+        ("新闻来源：中国新闻网 2019-01-02", "中国新闻网"),
+        ("出处：光明日报", "光明日报"),
+        ("来源：人民网-《人民日报》", "人民网-《人民日报》"),
+        ("来源：《人民日报》-人民网", "《人民日报》-人民网"),
+        ("来源：《人民日报》", "人民日报"),  # unchanged: marks around the whole name go
+        # the source of a picture or of figures is not the article's
+        ("图片来源：视觉中国", None),
+        ("数据来源：国家统计局", None),
+    ],
+)
+def test_source_label_forms(text: str, source: str | None) -> None:
+    assert generic.source_after_label(text) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("http://www.sina.com.cn 2009年11月09日13:56 新浪娱乐", "新浪娱乐"),
+        ("2019-11-09 13:56 腾讯科技", "腾讯科技"),
+        # unchanged: a person beside the time is no source
+        ("http://www.sina.com.cn 2009年11月09日13:56 张三", None),
+        ("2019-09-26 12:11 李在山", None),
+    ],
+)
+def test_source_after_the_time_past_a_url(text: str, source: str | None) -> None:
+    assert generic.source_beside_time(text) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("来源：当代商报", True),
+        ("版权声明 来源：当代商报 时间：2019-09-23 14:34:05 作者：", True),
+        ("2019-03-06 来源：某某日报", True),
+        ("据了解，来源：不明", False),
+        ("这些资金的来源：一是财政拨款，二是社会捐助。", False),
+    ],
+)
+def test_is_source_line(text: str, expected: bool) -> None:
+    assert generic.is_source_line(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("发布日期：2019-03-06 责任编辑：龙慧", True),
+        ("版权声明 来源：当代商报 时间：2019-09-23 14:34:05 作者：", True),
+        ("发表于 2019-09-23 14:34", True),
+        ("时间：2019年3月6日上午9时", False),  # a bare 时间 label with no 来源/people label: an event's time
+        ("活动时间：2019年3月6日", False),
+        ("更新时间：2019-03-06 10:00", False),
+        ("该论文发表于2019年3月6日的《自然》杂志。", False),
+    ],
+)
+def test_is_time_line(text: str, expected: bool) -> None:
+    assert generic.is_time_line(text) is expected
+
+
+def test_labels_glued_in_a_meta_line() -> None:
+    html = f"""<html><head><title>午间公告：某某股份中标项目_某网</title></head><body><h1>午间公告：某某股份中标项目</h1>
+<div>2019-09-26 12:11来源：证券时报网作者：李在山</div><div><p>{PARA_1}</p><p>{PARA_2}</p></div></body></html>"""
+    article = extract(html)
+    assert article.source == "证券时报网"
+    assert article.authors == ["李在山"]
+    assert article.published_at == datetime(2019, 9, 26, 12, 11, tzinfo=BEIJING)
+
+
+# --- a labelled publication time beats a date that only stands near the headline ---
+
+LEAD_WITH_DATE = "2019年2月27日下午，调研组一行八人到众创金融街进行实地考察调研，市金融局副局长陪同调研。"
+
+
+def _tail_page(tail: str) -> str:
+    return f"""<html><head><title>调研组到众创金融街开展调研工作 东区办事处_某网</title></head><body>
+<div>东区办事处</div><div>东区新闻</div><div>调研组到众创金融街开展调研工作</div><div>来源于：东区办事处</div>
+<table><tr><td><p>{LEAD_WITH_DATE}</p><p>{PARA_2}</p><p>{PARA_3}</p></td></tr><tr><td>{tail}</td></tr></table></body></html>"""
+
+
+def test_labelled_time_after_the_body_beats_a_date_in_the_lead() -> None:
+    article = extract(_tail_page("发布日期：2019-03-06 责任编辑：龙慧"))
+    assert article.published_at == datetime(2019, 3, 6, tzinfo=BEIJING)
+    assert article.extra["rules"]["published_at"] == "labelled-in-article"
+    assert article.source == "东区办事处"
+    assert article.editors == ["龙慧"]
+    assert article.subtitle is None  # the column name above the headline is no 引题
+
+
+def test_unlabelled_date_near_the_headline_still_used_without_a_label() -> None:
+    article = extract(_tail_page("【打印本页】【关闭窗口】"))  # unchanged: no labelled time anywhere
+    assert article.published_at == datetime(2019, 2, 27, tzinfo=BEIJING)
+    assert article.extra["rules"]["published_at"] == "near-headline"
+
+
+def _copyright_box_page(between: str = "") -> str:
+    return f"""<html><head><title>金融知识进万家活动举行--某报</title></head><body>
+<nav>首页 &gt; 要闻 &gt; 正文</nav><h1>金融知识进万家活动举行</h1><div class="c"><p>{PARA_1}</p><p>{PARA_2}</p></div>
+<div><a href="#">赞</a> <a href="#">分享</a></div>{between}
+<div>发布日期：2019-09-23 14:34:05 所属分类： 头条</div>
+<ul><li>版权声明 来源：当代商报 时间：2019-09-23 14:34:05 作者：</li></ul></body></html>"""
+
+
+def test_source_and_time_in_a_copyright_box_after_the_body() -> None:
+    article = extract(_copyright_box_page())
+    assert article.source == "当代商报"
+    assert article.published_at == datetime(2019, 9, 23, 14, 34, 5, tzinfo=BEIJING)
+    assert article.authors == []
+    assert article.body == f"{PARA_1}\n{PARA_2}"
+
+
+def test_copyright_box_after_other_stories_gives_nothing() -> None:
+    # unchanged: past a landmark that opens other stories, nothing is the article's
+    article = extract(_copyright_box_page('<div>相关新闻</div><ul><li><a href="/a">某某新闻一</a></li></ul>'))
+    assert article.source is None
+    assert article.published_at is None
+
+
+# --- a 引题 standing just above a headline set in a heading element ---
+
+
+def _kicker_page(above: str, title: str = "安徽训诫预警：“揪揪耳朵”防腐败--时政--某网") -> str:
+    return f"""<html><head><title>{title}</title></head><body><div class="c">
+{above}<h1>安徽训诫预警：“揪揪耳朵”防腐败</h1><p>2009年11月09日00:00 来源：某某日报</p>
+<div><p>{PARA_1}</p><p>{PARA_2}</p></div></div></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("above", "title", "subtitle"),
+    [
+        ("<p></p><p>安徽司法行政系统推行领导干部训诫预警</p>", None, "安徽司法行政系统推行领导干部训诫预警"),
+        # no 引题: a column name, a link, a label, a line the <title> names, a line in another container
+        ("<p>时政新闻</p>", None, None),
+        ('<p><a href="/gb/">安徽司法行政系统新闻专题报道</a></p>', None, None),
+        ("<p>本频道推荐的最新新闻资讯：</p>", None, None),
+        ("<p>安徽司法行政系统新闻专题频道</p>", "安徽训诫预警：“揪揪耳朵”防腐败--安徽司法行政系统新闻专题频道", None),
+        ("<p>安徽新闻 · 司法行政新闻专题</p>", "安徽训诫预警：“揪揪耳朵”防腐败--安徽新闻--某网", None),
+        ("<div><p>安徽司法行政系统推行领导干部训诫预警</p></div><div></div>", None, "安徽司法行政系统推行领导干部训诫预警"),
+    ],
+)
+def test_kicker_above_the_heading(above: str, title: str | None, subtitle: str | None) -> None:
+    html = _kicker_page(above) if title is None else _kicker_page(above, title)
+    assert extract(html).subtitle == subtitle
+
+
+def test_line_above_a_heading_in_another_container_is_no_kicker() -> None:
+    html = f"""<html><head><title>安徽训诫预警：“揪揪耳朵”防腐败--某网</title></head><body>
+<div class="top"><p>安徽司法行政系统推行领导干部训诫预警</p></div><div class="c"><h1>安徽训诫预警：“揪揪耳朵”防腐败</h1>
+<p>2009年11月09日00:00 来源：某某日报</p><div><p>{PARA_1}</p><p>{PARA_2}</p></div></div></body></html>"""
+    assert extract(html).subtitle is None

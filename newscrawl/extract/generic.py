@@ -16,14 +16,24 @@ It works from text landmarks, text density and position, never from the markup o
 5. `find_title` picks the headline among h1-h3 / title-like / bold lines by agreement with
    `<title>`/og:title/JSON-LD headline and closeness before the body; when `<title>` agrees with no
    line (missing, or the site's name only) the headline-like line just above the meta line wins.
-   `find_subtitle` takes the 引题/副题 beside it (a `——` line, a twin line, a line the `<title>` joins).
+   `find_subtitle` takes the 引题/副题 beside it (a `——` line, a twin line, a line the `<title>` joins,
+   or a 引题 that is the element right before the headline's heading element, headline-sized, with no
+   link and not named in `<title>`: column names and breadcrumbs above a headline fail one of these).
 6. `find_meta_line` takes the short lines near the headline that hold a time or a 来源/作者/编辑 label;
    the article's time (`find_published`), its source (`find_source`) and its people
    (`labelled_people`) come from there, never from side lists, related items or comments.
+   The 来源 label has its other forms (来源于, 稿源, 消息来源, 文章/新闻来源, 出处; never 图片来源 or
+   数据来源), and a value keeps the title marks it pairs (`人民网-《人民日报》`). Beside the time, a
+   portal's channel (新浪娱乐, 腾讯科技) is a source, not a person. When the meta line shows no time and no
+   structured time exists, a time written after a publication label (`发布日期：`, `发表于`, or `时间：`
+   in a line with a 来源/people label) in the head of the article, then in the article's own block
+   (`is_time_line`, e.g. a 发布日期 or 版权声明 box right after the text), beats a date that only
+   stands near the headline.
 7. `clean_body` drops headline repeats, the meta line, standalone bylines and staff lines (their names
    go to authors/editors), `原标题` lines, share buttons and app prompts, copyright and edition lines,
-   duplicates, and everything from a 相关新闻/新闻推荐/猜你喜欢/分享到 landmark on; it reads staff
-   and 来源 lines just after the article too, but never past a landmark that opens other stories
+   duplicates, and everything from a 相关新闻/新闻推荐/猜你喜欢/分享到 landmark on; it reads staff,
+   labelled-time and 来源 lines (`is_source_line`: `版权声明 来源：当代商报 …`) just after the article
+   too, but never past a landmark that opens other stories
    (`opens_other_stories`: every landmark but a share bar or a keyword line), so a teaser's
    `本报讯(记者张华)` gives nothing. Image captions (`is_caption`: a line opening with 图①/图1/图为/图：,
    a `<figcaption>`, a short line right after an image) stay in the body, but a photo credit closing
@@ -44,7 +54,8 @@ field as a fallback:
     labelled_people(zone.text)                              -> bylines.Byline
     find_images(body, url)                                  -> list[Image]
 
-Smaller pure helpers are table-tested: `source_after_label`, `source_beside_time`, `title_segments`,
+Smaller pure helpers are table-tested: `source_after_label`, `source_beside_time`, `trim_source`,
+`is_source_line`, `is_time_line`, `title_segments`,
 `labelled_people` (which also reads the names just before a 文/图 or 摄影 label: `10:15 顾庆宏 文/图`).
 `extract(html, url, now=...)` runs them all and records in `Article.extra["rules"]` which rule gave
 each field. Run `python -m newscrawl.extract.generic --manifest FILE` to print one JSON answer per
@@ -102,8 +113,16 @@ TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|--|—{1,2}|――|\s-\s|\s–\s|
 SUBTITLE_DASH = re.compile(r"^\s*(?:——|――|—|--|－－)\s*")
 
 # Labels of the meta line.
-SOURCE_LABEL = re.compile(r"(?:本文|信息|稿件|文章|新闻|内容)?(?:来源|來源|稿源|出处|來自)\s*[：:]\s*")
-SOURCE_LABEL_BARE = re.compile(r"(?:本文|信息|稿件|文章|新闻|内容)?(?:来源|來源|稿源)\s*[：:]?\s*$")
+# The 来源 label and its other forms (来源于, 稿源, 消息来源, 文章来源, 新闻来源, 出处, ...); never the source of a
+# picture or of figures (图片来源, 数据来源, 资料来源).
+_SOURCE_WORD = (
+    r"(?<![图圖片照据據料])(?:本文|信息|稿件|文章|新闻|新聞|内容|內容|消息|新闻稿|本稿)?(?:来源|來源)(?:于|於|自)?"
+    r"|(?:本文|文章|新闻|新聞)?(?:稿源|出处|出處)|來自"
+)
+SOURCE_LABEL = re.compile(rf"(?:{_SOURCE_WORD})\s*[：:]\s*")
+SOURCE_LABEL_BARE = re.compile(
+    r"(?:(?<![图圖片照据據料])(?:本文|信息|稿件|文章|新闻|新聞|内容|內容|消息|新闻稿|本稿)?(?:来源|來源)(?:于|於)?|稿源)\s*[：:]?\s*$"
+)
 PEOPLE_LABELS = (
     "责任编辑", "責任編輯", "责编", "編輯", "编辑", "校对", "美编", "作者", "记者", "記者", "通讯员", "撰文", "摄影", "攝影",
     "文/图", "文/", "图/",
@@ -147,7 +166,10 @@ SOURCE_TRIM = " \t:：·,，;；|｜-—/\\()（）[]【】「」<>《》\"'“�
 SOURCE_TRAILING_BRACKET = re.compile(r"\s*[（(][^（()）]{1,12}[)）]?\s*$")
 SOURCE_MAX_CHARS = 30
 # Endings of publication names (used to tell a source from a person beside the time).
-ORG_SUFFIX = re.compile(r"(?:报|報|社|网|網|台|新闻|新聞|客户端|号|號|周刊|週刊|杂志|雜誌|电视|電視|广播|廣播|传媒|傳媒|App|APP|中心)$")
+ORG_SUFFIX = re.compile(
+    r"(?:报|報|社|网|網|台|新闻|新聞|客户端|号|號|周刊|週刊|杂志|雜誌|电视|電視|广播|廣播|传媒|傳媒|App|APP|中心"
+    r"|频道|頻道|娱乐|娛樂|科技|财经|財經|体育|體育)$"  # a portal's channel: 新浪娱乐, 腾讯科技
+)
 # UI words that can sit beside the time in a meta line but are not a source.
 UI_WORDS = re.compile(
     r"大字|小字|字号|字體|大\s*中\s*小|打印|关闭|分享(?:到|至)?|收藏|评论|浏览|阅读|点击|纠错|糾錯|语音播报|手机看|"
@@ -177,6 +199,7 @@ OTHER_STORIES = re.compile(
 )
 BLOCK_END = re.compile(r"^\s*[【\[（(]?\s*(?:" + "|".join(re.escape(w) for w in BLOCK_END_WORDS) + r")")
 SHARE_LINE = re.compile(r"^(?:分享到|分享至|分享|打印|关闭|关闭窗口|收藏|纠错|字号|【?大\s*中\s*小】?|返回顶部|\[?打印本页\]?|扫一扫|举报)\W*$")
+COPYRIGHT_HEADING = re.compile(r"版权声明|版權聲明|免责声明|免責聲明|转载声明|稿件声明")
 COPYRIGHT_LINE = re.compile(r"版权所有|版权声明|版權所有|Copyright|©|\(c\)|未经授权|不得转载|转载请注明|禁止转载|免责声明|ICP备|ICP证|违法和不良信息")
 # Copyright and reprint notices: prose-like, but never the article (they only lower a container's score).
 LEGAL_NOTICE = re.compile(
@@ -295,6 +318,7 @@ class CleanBody:
     editors: list[str] = field(default_factory=list)
     bylines: list[str] = field(default_factory=list)
     source_lines: list[str] = field(default_factory=list)
+    time_lines: list[str] = field(default_factory=list)  # short lines in or after the body with a labelled time
     dropped: dict[str, int] = field(default_factory=dict)
 
 
@@ -475,7 +499,7 @@ def find_meta(root: Any) -> PageMeta:
         elif key in META_TIME_KEYS and key not in found_times:
             found_times[key] = content
         elif key in META_SOURCE_KEYS and meta.source is None:
-            meta.source = SOURCE_LABEL.sub("", content).strip(SOURCE_TRIM) or None
+            meta.source = trim_source(SOURCE_LABEL.sub("", content)) or None
     for item in _json_ld_objects(root):
         if isinstance(item.get("headline"), str):
             meta.titles.append(_clean_text(item["headline"]))
@@ -805,6 +829,8 @@ def _subtitle_beside(lines: list[Line], place: int, title: Headline, meta: PageM
             continue
         if abs(index - place) > 1:
             continue  # only a dashed line may stand apart from the headline
+        if offset == -1 and _kicker_above(line, head_line, full_refs):
+            return clean, index, "kicker-above-heading"
         heading = _heading_element(head_line)
         if offset == 1 and heading is not None and heading is _heading_element(line):
             return clean, index, "inside-headline"
@@ -816,6 +842,33 @@ def _subtitle_beside(lines: list[Line], place: int, title: Headline, meta: PageM
         ):
             return clean, index, "twin-of-headline"
     return None, None, ""
+
+
+KICKER_MIN_CHARS, KICKER_MAX_CHARS = 8, 40
+KICKER_PARTS = re.compile(r"[\s·•|｜/／>›»]+")
+
+
+def _kicker_above(line: Line, head_line: Line, full_refs: list[str]) -> bool:
+    """A 引题 just above a headline set in a heading element: the text of the element right before that
+    heading (empty siblings skipped), headline-sized, no link, no label, and not named in <title>/og:title
+    (a column or site name standing above the headline is: `…东区办事处_中山网`). Navigation, breadcrumbs,
+    column names and dates standing above the headline fail one of these."""
+    heading = _heading_element(head_line)
+    if heading is None or not KICKER_MIN_CHARS <= line.chars <= KICKER_MAX_CHARS or line.link_chars:
+        return False
+    text = norm(line.text)
+    if text.endswith((":", "：")) or any(text in ref for ref in full_refs):
+        return False
+    # a column path (潍坊新闻 · 寿光新闻) names a part the <title> carries as a separate segment
+    title_parts = {norm(part) for ref in full_refs for part in TITLE_SEPARATORS.split(ref) if part}
+    if any(norm(part) in title_parts for part in KICKER_PARTS.split(line.text) if len(norm(part)) >= 2):
+        return False
+    previous = heading.getprevious()
+    while previous is not None and (not isinstance(previous.tag, str) or not norm(previous.text_content())):
+        previous = previous.getprevious()
+    if previous is None or norm(previous.text_content()) != text:
+        return False
+    return previous is line.owner or any(element is line.owner for element in previous.iter())
 
 
 def _related(a: Any, b: Any) -> bool:
@@ -975,10 +1028,15 @@ def _shown_in_foreign_zone(shown: dates.FoundTime, structured: StructuredTime) -
 
 def find_published(
     zone: MetaLine, meta: PageMeta, *, url: str | None = None, now: datetime | None = None,
-    fallback_text: str = "",
+    fallback_text: str = "", labelled_lines: Iterable[str] = (),
 ) -> tuple[dates.FoundTime | None, str]:
     """The article's time: the one shown in the meta line, unless it is labelled as an update, is only a
-    date, or is another zone's local time; then the structured (<meta>/JSON-LD) time; then other hints."""
+    date, or is another zone's local time; then the structured (<meta>/JSON-LD) time; then other hints.
+
+    Of the hints, a time written after a publication label (发布日期：, 发表于, 时间： in a meta-like
+    line) beats a date that merely stands near the headline (often the event's date in the lead): first
+    one in `fallback_text` (the head of the article), then one in `labelled_lines` (short lines in the
+    article's own block, such as a 发布日期/版权声明 box right after the text)."""
     hint = _year_hint(url, meta)
     shown = dates.find_times(zone.text, now=now, year_hint=hint) if zone.text else []
     shown_time = shown[0] if shown else None
@@ -1001,10 +1059,44 @@ def find_published(
         if found:
             return found[0], f"meta-date:{key}"
     if fallback_text:
+        found_label = dates.labelled_time(fallback_text, bare=False, now=now, year_hint=hint)
+        if found_label is not None:
+            return found_label, "labelled-near-headline"
+    for text in labelled_lines:
+        found_label = dates.labelled_time(text, bare=_meta_company(text), now=now, year_hint=hint)
+        if found_label is not None:
+            return found_label, "labelled-in-article"
+    if fallback_text:
         found = dates.find_times(fallback_text, now=now, year_hint=hint)
         if found:
             return found[0], "near-headline"
     return None, ""
+
+
+def _meta_company(text: str) -> bool:
+    """A line that also holds a 来源 or a people label: there a bare 时间：/日期： labels the article's time."""
+    return bool(SOURCE_LABEL.search(text) or PEOPLE_LABEL.search(text))
+
+
+def is_time_line(text: str) -> bool:
+    """A short line (not a sentence) with a publication label before a time: `发布日期：2019-03-06 责任编辑：龙慧`,
+    `版权声明 来源：当代商报 时间：2019-09-23 14:34:05`; not `活动时间：3月6日` nor `更新时间：…`."""
+    if _count(text) > META_LINE_MAX_CHARS // 2 or SENTENCE_END.search(text):
+        return False
+    return dates.labelled_time(text, bare=_meta_company(text)) is not None
+
+
+def is_source_line(text: str) -> bool:
+    """A short line whose 来源 label comes first or after only labels, times or a heading word
+    (`来源：当代商报`, `版权声明 来源：当代商报 时间：…`, `2019-03-06 来源：某某日报`); not a sentence."""
+    match = SOURCE_LABEL.search(text)
+    if match is None or _count(text) > 80 or SENTENCE_END.search(text[: match.start()]):
+        return False
+    before = text[: match.start()]
+    for found in reversed(dates.find_times(before)):
+        before = before[: found.start] + before[found.end :]
+    before = META_LABEL.sub("", UI_WORDS.sub("", COPYRIGHT_HEADING.sub("", before)))
+    return _count(_clean_text(before)) <= 2 and not CJK_PUNCTUATION.search(before)
 
 
 def _first_name_token(value: str) -> str:
@@ -1031,10 +1123,31 @@ def source_after_label(text: str) -> str | None:
         if times:
             value = value[: times[0].start]
         value = _first_name_token(value.strip(" :："))
-        value = SOURCE_TRAILING_BRACKET.sub("", value).strip(SOURCE_TRIM)
+        value = trim_source(SOURCE_TRAILING_BRACKET.sub("", value))
         if value and len(value) <= SOURCE_MAX_CHARS and not value.lower().startswith(("http", "www.")):
             return value
     return None
+
+
+TITLE_MARKS = (("《", "》"), ("〈", "〉"), ("「", "」"), ("『", "』"), ("“", "”"))
+
+
+def trim_source(value: str) -> str:
+    """`value` without the separators and brackets around it (SOURCE_TRIM), but a title mark that a kept
+    one pairs with stays: `人民网-《人民日报》` keeps its closing `》`, `《人民日报》` alone loses both."""
+    core = value.strip(SOURCE_TRIM)
+    if not core:
+        return core
+    start = value.find(core)
+    end = start + len(core)
+    for opening, closing in TITLE_MARKS:
+        while core.count(opening) > core.count(closing) and value[end : end + 1] == closing:
+            end += 1
+            core = value[start:end]
+        while core.count(closing) > core.count(opening) and start > 0 and value[start - 1] == opening:
+            start -= 1
+            core = value[start:end]
+    return core
 
 
 def source_beside_time(text: str) -> str | None:
@@ -1211,6 +1324,8 @@ def clean_body(
 
     for line in span:
         text = line.text
+        if is_time_line(text):
+            out.time_lines.append(text)
         if line.index in skip:
             drop("meta-or-headline")
             continue
@@ -1237,6 +1352,8 @@ def clean_body(
             drop("original-title")
             continue
         if SHARE_LINE.match(text) or COPYRIGHT_LINE.search(text) and line.chars < 200:
+            if is_source_line(text):
+                out.source_lines.append(text)  # 版权声明 来源：当代商报
             drop("share-or-copyright")
             continue
         if EDITION_NOTE.match(text) or KICKER_LINE.match(text) or EDITION_CODE.match(text):
@@ -1308,7 +1425,9 @@ def clean_body(
         if _is_link_line(line):
             take_people(bracket_people(text, alone=False), text)  # 【编辑:刘欢】 返回搜狐，查看更多
             continue
-        if SOURCE_LABEL.match(text):
+        if is_time_line(text):
+            out.time_lines.append(text)
+        if SOURCE_LABEL.match(text) or is_source_line(text):
             out.source_lines.append(text)
             take_people(labelled_people(text), text)
             continue
@@ -1459,7 +1578,9 @@ def extract(html: str, url: str | None = None, *, now: datetime | None = None) -
     if body is not None:
         head_start = title.index + 1 if title and title.index is not None else max(0, body.start - META_WINDOW)
         fallback = " ".join(line.text for line in lines[head_start : body.start + 2] if line.chars <= META_LINE_MAX_CHARS)
-    found, rule = find_published(zone, meta, url=url, now=now, fallback_text=fallback)
+    found, rule = find_published(
+        zone, meta, url=url, now=now, fallback_text=fallback, labelled_lines=cleaned.time_lines,
+    )
     if found is not None:
         article.published_at, article.published_at_raw, rules["published_at"] = found.value, found.raw, rule
         article.extra["published_has_time"] = found.has_time
