@@ -36,7 +36,7 @@ TRAILING_MARKERS = (
     "乡里乡亲", "热点排行", "分享到",
 )  # fmt: skip
 TAGLINE = re.compile(r"^\S{1,8}新闻\s*[,，]")  # 潍坊新闻,讲述家乡的故事。...
-NOISE_LINES = re.compile(r"^(?:大字|中字|小字|打印|关闭|返回|https?://\S+|www\.\S+)$")
+NOISE_LINES = re.compile(r"^(?:大字|中字|小字|【?打印】?\s*【?关闭】?|返回|https?://\S+|www\.\S+)$")
 CAPTION = re.compile(r"^图\s*[①-⑳\d]*\s*[:：]")
 TITLE_SUFFIX = re.compile(r"[_|｜\-–—]\s*(?:\S{0,8}新闻\s*[_|｜\-–—]\s*)?" + PORTAL_NAME + r".*$")
 
@@ -126,7 +126,7 @@ class YybnetArticlePage:
         end = start
         while end < len(self.lines):
             text = self.texts[end]
-            if text.startswith(TRAILING_MARKERS) or (TAGLINE.match(text) and len(text) < 100 and end > start):
+            if text.startswith(TRAILING_MARKERS) or generic.is_block_end(text) or (TAGLINE.match(text) and len(text) < 100 and end > start):
                 break
             end += 1
         return start, end
@@ -183,7 +183,7 @@ class YybnetArticlePage:
             if line.image is not None:
                 images.append(Image(url=line.image, caption=line.text or None))
                 continue
-            if not text or NOISE_LINES.match(text) or (i - start < 2 and SUBTITLE_DASH.match(text)):
+            if not text or is_page_furniture(text) or (i - start < 2 and SUBTITLE_DASH.match(text)):
                 continue
             staff = bylines.staff_line(text)
             if staff:
@@ -206,7 +206,7 @@ class YybnetArticlePage:
     def _only_credits_after(self, index: int, end: int) -> bool:
         for j in range(index + 1, end):
             text = self.texts[j]
-            if text and not NOISE_LINES.match(text) and not bylines.staff_line(text) and not bylines.byline_line(text):
+            if text and not is_page_furniture(text) and not bylines.staff_line(text) and not bylines.byline_line(text):
                 return False
         return True
 
@@ -260,6 +260,14 @@ class YybnetArticlePage:
             extra={"fallback": [f for f in fallbacks if not f.endswith("_raw")]} if fallbacks else None,
             **fields,
         )
+
+
+def is_page_furniture(text: str) -> bool:
+    """Buttons, notices and codes that stand among the paragraphs but are not the article (generic's rules)."""
+    return bool(
+        NOISE_LINES.match(text) or generic.SHARE_LINE.match(text) or generic.ORIGINAL_TITLE.match(text)
+        or generic.EDITION_CODE.match(text) or (generic.COPYRIGHT_LINE.search(text) and len(text) < 200)
+    )  # fmt: skip
 
 
 def _unique(names) -> list[str]:
