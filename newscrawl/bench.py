@@ -161,10 +161,10 @@ def _split_authors(value: str | None) -> list[str]:
 
 
 def _newscrawl_tool() -> Extractor:
-    from newscrawl.extract.generic import extract
+    from newscrawl.pages import extract_page  # what the product runs: yybnet pages get their page object
 
     def run(html: str, url: str | None) -> dict[str, Any]:
-        return extract(html, url).to_json()
+        return extract_page(html, url).to_json()
 
     return run
 
