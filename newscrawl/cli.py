@@ -92,10 +92,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from newscrawl.db import database_url
     from newscrawl.operate import run_crawl
 
-    return run_crawl(
-        args.spider, pairs(args.spider_args, "-a"), pairs(args.settings, "-s"), database_url(args.db), args.data_dir,
-        args.drift_jump,
-    )  # fmt: skip
+    settings = pairs(args.settings, "-s")
+    url = database_url(args.db or settings.pop("NEWSCRAWL_DATABASE_URL", None))
+    return run_crawl(args.spider, pairs(args.spider_args, "-a"), settings, url, args.data_dir, args.drift_jump)
 
 
 def aware_time(value: str) -> datetime:

@@ -81,7 +81,7 @@ class CrawlRun(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(32), default="running")  # running, finished, failed
-    finish_reason: Mapped[str | None] = mapped_column(String(128))
+    finish_reason: Mapped[str | None] = mapped_column(Text)
     pages: Mapped[int] = mapped_column(Integer, default=0)  # responses received
     articles_new: Mapped[int] = mapped_column(Integer, default=0)
     articles_updated: Mapped[int] = mapped_column(Integer, default=0)
@@ -102,17 +102,17 @@ class Article(Base):
     __tablename__ = "articles"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    article_key: Mapped[str] = mapped_column(String(128), unique=True)
+    article_key: Mapped[str] = mapped_column(Text, unique=True)
     url: Mapped[str] = mapped_column(Text)
     canonical_url: Mapped[str] = mapped_column(Text)
-    city: Mapped[str | None] = mapped_column(String(64), index=True)
-    channel: Mapped[str | None] = mapped_column(String(64), index=True)
+    city: Mapped[str | None] = mapped_column(Text, index=True)
+    channel: Mapped[str | None] = mapped_column(Text, index=True)
     breadcrumbs: Mapped[list[str]] = mapped_column(JSONType, default=list)
     title: Mapped[str] = mapped_column(Text)
     subtitle: Mapped[str | None] = mapped_column(Text)
-    source: Mapped[str | None] = mapped_column(String(128), index=True)
+    source: Mapped[str | None] = mapped_column(Text, index=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-    published_at_raw: Mapped[str | None] = mapped_column(String(128))
+    published_at_raw: Mapped[str | None] = mapped_column(Text)
     byline: Mapped[str | None] = mapped_column(Text)
     authors: Mapped[list[str]] = mapped_column(JSONType, default=list)
     editors: Mapped[list[str]] = mapped_column(JSONType, default=list)
@@ -130,8 +130,8 @@ class Article(Base):
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when the newest version was met
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the page answered 404/410 (row kept)
     # HTTP validators for conditional revisits (If-None-Match / If-Modified-Since).
-    etag: Mapped[str | None] = mapped_column(String(256))
-    last_modified: Mapped[str | None] = mapped_column(String(64))
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
     # Where the raw response of the shown version lies: a WARC file under data/warc/ and the record's offset.
     warc_file: Mapped[str | None] = mapped_column(String(255))
     warc_offset: Mapped[int | None] = mapped_column(BigInteger)
@@ -149,7 +149,7 @@ class ArticleVersion(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(Text)
     subtitle: Mapped[str | None] = mapped_column(Text)
-    source: Mapped[str | None] = mapped_column(String(128))
+    source: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     byline: Mapped[str | None] = mapped_column(Text)
     authors: Mapped[list[str]] = mapped_column(JSONType, default=list)
@@ -169,7 +169,7 @@ class FetchFailure(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
     url: Mapped[str] = mapped_column(Text)
-    article_key: Mapped[str | None] = mapped_column(String(128), index=True)
+    article_key: Mapped[str | None] = mapped_column(Text, index=True)
     reason: Mapped[str] = mapped_column(Text)
     http_status: Mapped[int | None] = mapped_column(Integer)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -183,14 +183,25 @@ class ExtractionFailure(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
     url: Mapped[str] = mapped_column(Text)
-    article_key: Mapped[str | None] = mapped_column(String(128), index=True)
+    article_key: Mapped[str | None] = mapped_column(Text, index=True)
     reason: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-def database_url(explicit: str | None = None) -> str:
-    """The URL to use: an explicit one, else $NEWSCRAWL_DATABASE_URL, else the SQLite default."""
-    return explicit or os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
+def database_url(explicit: str | None = None, settings: Any = None) -> str:
+    """The one rule for which database to use, for every command and component.
+
+    An explicit URL (--db, or `-s NEWSCRAWL_DATABASE_URL=` on a command line) wins, then the
+    environment variable, then a non-default value in Scrapy settings, then the SQLite default.
+    """
+    if explicit:
+        return explicit
+    if settings is not None:
+        from scrapy.settings import SETTINGS_PRIORITIES
+
+        if (settings.getpriority("NEWSCRAWL_DATABASE_URL") or 0) >= SETTINGS_PRIORITIES["cmdline"]:
+            return settings["NEWSCRAWL_DATABASE_URL"]
+    return os.environ.get(DATABASE_URL_ENV) or (settings.get("NEWSCRAWL_DATABASE_URL") if settings is not None else None) or DEFAULT_DATABASE_URL
 
 
 def make_engine(url: str, **options: Any) -> Engine:

@@ -18,7 +18,10 @@ def run_demo(articles: int = 60, seed: int = 0, database_url: str = "sqlite:///d
         print(f"mirror of {len(site.articles)} article pages at {server.base_url}; crawling into {database_url}")
         stats = run_spider(
             "yybnet",
-            settings={"NEWSCRAWL_DATABASE_URL": database_url, "LOG_LEVEL": "WARNING", "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0},
+            settings={
+                "NEWSCRAWL_DATABASE_URL": database_url, "LOG_LEVEL": "WARNING", "AUTOTHROTTLE_ENABLED": False,
+                "DOWNLOAD_DELAY": 0, "NEWSCRAWL_WARC_DIR": "data/demo-warc",  # never mixed into the real archive
+            },  # fmt: skip
             base_url=server.base_url,
         )
     print(f"crawl finished ({stats.get('finish_reason')}): {stats.get('response_received_count', 0)} pages fetched")

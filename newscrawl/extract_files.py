@@ -24,11 +24,12 @@ def extract_manifest(manifest: Path) -> Iterator[dict[str, Any]]:
     for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
-        entry = json.loads(line)
+        entry: dict[str, Any] = {}
         try:
+            entry = json.loads(line)
             answer = extract_file(Path(entry["path"]), entry.get("url"))
-        except (OSError, ValueError) as error:
-            logger.error("manifest line %d (%s): %s", number, entry.get("path"), error)
+        except Exception as error:  # noqa: BLE001 - one bad line or page costs its answer, not the run
+            logger.error("manifest line %d (%s): %s: %s", number, entry.get("path"), type(error).__name__, error)
             yield {"id": entry.get("id"), "error": f"{type(error).__name__}: {error}"}
             continue
         yield {"id": entry.get("id"), **answer}

@@ -32,10 +32,6 @@ def clean_source(value: str) -> str:
     return SOURCE_NOISE.sub("", value)
 
 
-def clean_paragraph(value: str) -> str | None:
-    return clean_text(value)
-
-
 def unique_names(values: Iterable[str]) -> list[str]:
     """Names in page order, each once."""
     return list(dict.fromkeys(v for v in values if v))
@@ -52,7 +48,7 @@ class ArticleLoader(ItemLoader):
 
     subtitle_in = MapCompose(clean_text, strip_subtitle_dashes, clean_text)
     source_in = MapCompose(clean_text, clean_source, clean_text)
-    body_in = MapCompose(clean_paragraph)
+    body_in = MapCompose(clean_text)
     body_out = join_paragraphs
     authors_out = unique_names
     editors_out = unique_names

@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from newscrawl import db
-from newscrawl.migrate import upgrade
+from newscrawl.migrate import is_current, upgrade
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -55,13 +55,13 @@ def crawl_lock(path: Path) -> Iterator[None]:
         handle.close()
 
 
-def mark_interrupted_runs(database_url: str) -> int:
-    """Runs still 'running' while we hold the lock were killed: say so instead of leaving them open."""
+def mark_interrupted_runs(database_url: str, spider: str) -> int:
+    """This spider's runs still 'running' while we hold the lock were killed: say so instead of leaving them open."""
     engine = db.make_engine(database_url)
     try:
         with engine.begin() as connection:
             result = connection.execute(
-                update(db.CrawlRun).where(db.CrawlRun.status == "running")
+                update(db.CrawlRun).where(db.CrawlRun.status == "running", db.CrawlRun.spider == spider)
                 .values(status="interrupted", finish_reason="process ended without closing the run", finished_at=db.utcnow())
             )  # fmt: skip
             return result.rowcount
@@ -106,10 +106,10 @@ def run_crawl(
     try:
         with crawl_lock(data_dir / "crawl.lock"):
             upgrade(database_url)
-            mark_interrupted_runs(database_url)
+            mark_interrupted_runs(database_url, spider)
             log_file = data_dir / "logs" / f"crawl-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.log"
             log_file.parent.mkdir(parents=True, exist_ok=True)
-            defaults = {"LOG_FILE": str(log_file), "NEWSCRAWL_WARC_DIR": str(data_dir / "warc")}
+            defaults = {"LOG_FILE": str(log_file), "NEWSCRAWL_WARC_DIR": str(data_dir / "warc"), "NEWSCRAWL_SPILL_DIR": str(data_dir / "spill")}
             stats = run_spider(spider, settings={**defaults, **settings, "NEWSCRAWL_DATABASE_URL": database_url}, **spider_args)
             run_id = stats.get("newscrawl/run_id")
             if run_id is None:
@@ -124,6 +124,8 @@ def run_crawl(
 
 
 def runs_table(database_url: str, limit: int = 10) -> str:
+    if not is_current(database_url):
+        return f"{database_url} is not an archive at the newest schema yet: run `newscrawl db upgrade` (or a crawl) first"
     engine = db.make_engine(database_url)
     try:
         with Session(engine) as session:

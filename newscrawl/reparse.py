@@ -28,9 +28,8 @@ from newscrawl.archive import COUNTS, Archive
 from newscrawl.items import Article, PageFailure
 from newscrawl.migrate import upgrade
 from newscrawl.pages import decode_page, extract_page
-from newscrawl.urls import article_key_for
+from newscrawl.urls import article_key_for, yybnet_ref
 from newscrawl.warc import ArchivedResponse, iter_responses, read_record
-from newscrawl.yybnet import parse_article_url
 from pipelines.dedup import content_fingerprint
 from pipelines.validate import REQUIRED_FIELDS
 
@@ -99,7 +98,7 @@ def _newest_captures(warc_dir: Path, since: datetime | None, stored: dict[str, S
             counts["not_ok"] += 1
             continue
         key = article_key_for(response.url)
-        if parse_article_url(response.url) is None and key not in stored:
+        if yybnet_ref(response.url) is None and key not in stored:
             counts["not_article"] += 1
             continue
         capture = Capture(response.date, response.file, response.offset)

@@ -20,7 +20,7 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_TIMEOUT = 30
-# Huge pages are cut off rather than exhausting memory; a warning is logged past DOWNLOAD_WARNSIZE.
+# A page past DOWNLOAD_MAXSIZE is not downloaded (recorded as a failed fetch); a warning past DOWNLOAD_WARNSIZE.
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 
@@ -53,6 +53,10 @@ NEWSCRAWL_AUTO_MIGRATE = True
 NEWSCRAWL_STORE_BATCH_SIZE = 50
 # Attempts for a flush that meets a transient database error (connection lost, database locked).
 NEWSCRAWL_STORE_RETRIES = 5
+# Where a batch the database still refuses after the retries is written (JSONL), so nothing is lost.
+NEWSCRAWL_SPILL_DIR = "data/spill"
+# Article pages a run needs before its share of incomplete pages is recorded and judged for layout drift.
+NEWSCRAWL_DRIFT_MIN_PAGES = 20
 
 # Incremental runs (newscrawl/incremental.py): archived articles are not fetched again, except those
 # published less than this many days ago, which are revisited with conditional requests.

@@ -24,9 +24,21 @@ def site_host(host: str) -> str:
     return host
 
 
+SITE_HOSTS = {"yybnet.net"}
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}  # the project's own mirror of the site
+
+
+def yybnet_ref(url: str):
+    """The yybnet article a URL names, on yybnet's own hosts or a local mirror; None for any other site."""
+    host = urlsplit(url).hostname or ""
+    if site_host(host) not in SITE_HOSTS and host not in LOOPBACK_HOSTS:
+        return None
+    return parse_article_url(url)
+
+
 def canonical_url(url: str) -> str:
     """One address per article: yybnet articles map onto https://www.yybnet.net/..., others are normalised."""
-    ref = parse_article_url(url)
+    ref = yybnet_ref(url)
     if ref is not None:
         return ref.url(DEFAULT_BASE_URL)
     parts = urlsplit(canonicalize_url(url, keep_fragments=False))
@@ -36,7 +48,7 @@ def canonical_url(url: str) -> str:
 
 def article_key_for(url: str) -> str:
     """The dedup key: '{city}/{channel}/{id}' for yybnet, else 'host/path?query' without host variants."""
-    ref = parse_article_url(url)
+    ref = yybnet_ref(url)
     if ref is not None:
         return ref.key
     parts = urlsplit(canonical_url(url))

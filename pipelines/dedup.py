@@ -1,8 +1,8 @@
 """Dedup: one item per article key in a run, and a content fingerprint to recognise reprints.
 
 The same page reached twice (another host, scheme, query or fragment) has the same key and is dropped
-here. A story reprinted under another channel has its own key: it passes, marked with the key of the
-first copy met, and storage links the two by fingerprint.
+here. A story reprinted under another channel has its own key: it passes with its fingerprint, and
+storage links it to the first stored copy with that fingerprint (articles.reprint_of_id).
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ class DedupPipeline:
     def __init__(self, crawler: Crawler):
         self.stats = crawler.stats
         self.seen_keys: set[str] = set()
-        self.first_key_by_hash: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
@@ -42,9 +41,5 @@ class DedupPipeline:
             self.stats.inc_value("dedup/duplicate_key")
             raise DropItem(f"article {item.article_key} already met in this run ({item.url})")
         self.seen_keys.add(item.article_key)
-        item.content_hash = content_fingerprint(item.body or "")
-        first_key = self.first_key_by_hash.setdefault(item.content_hash, item.article_key)
-        if first_key != item.article_key:
-            self.stats.inc_value("dedup/reprint")
-            item.extra["reprint_of_key"] = first_key
+        item.content_hash = content_fingerprint(item.body or "")  # storage links reprints by it
         return item

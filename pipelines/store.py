@@ -10,14 +10,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
@@ -29,13 +27,6 @@ from newscrawl.items import Article, FetchFailure, NotModified, PageFailure, Rem
 from newscrawl.migrate import upgrade
 
 logger = logging.getLogger(__name__)
-
-def resolve_database_url(settings: BaseSettings) -> str:
-    """`-s NEWSCRAWL_DATABASE_URL=...` wins, then the environment variable, then settings.py's default."""
-    if (settings.getpriority("NEWSCRAWL_DATABASE_URL") or 0) >= SETTINGS_PRIORITIES["cmdline"]:
-        return settings["NEWSCRAWL_DATABASE_URL"]
-    return os.environ.get(db.DATABASE_URL_ENV) or settings.get("NEWSCRAWL_DATABASE_URL") or db.DEFAULT_DATABASE_URL
-
 
 def is_transient(error: BaseException) -> bool:
     """Connection lost, server gone, database locked: worth another try. Constraint and SQL errors are not."""
@@ -49,11 +40,12 @@ class StorePipeline:
         settings = crawler.settings
         self.crawler = crawler
         self.stats = crawler.stats
-        self.url = resolve_database_url(settings)
+        self.url = db.database_url(settings=settings)
         self.auto_migrate = settings.getbool("NEWSCRAWL_AUTO_MIGRATE", True)
         self.batch_size = settings.getint("NEWSCRAWL_STORE_BATCH_SIZE", 50)
         self.retries = settings.getint("NEWSCRAWL_STORE_RETRIES", 5)
         self.spill_dir = Path(settings.get("NEWSCRAWL_SPILL_DIR", "data/spill"))
+        self.drift_min_pages = settings.getint("NEWSCRAWL_DRIFT_MIN_PAGES", 20)
         self.buffer: list[Any] = []
         self.flush_lock = asyncio.Lock()
         self.engine: Engine | None = None
@@ -102,26 +94,42 @@ class StorePipeline:
         if self.engine is None or self.run_id is None:
             return
         get = self.stats.get_value
-        nothing_fetched = get("fetch/failed", 0) > 0 and not get("response_received_count", 0)
+        pages_read = get("pages/list", 0) + get("pages/article", 0) + get("store/not_modified", 0)
+        nothing_fetched = get("fetch/failed", 0) > 0 and not pages_read
         failed = reason != "finished" or self.failed_flushes > 0 or nothing_fetched
+        article_pages = get("pages/article", 0)
+        counts = {
+            "finished_at": db.utcnow(), "status": "failed" if failed else "finished",
+            "finish_reason": reason if not self.failed_flushes else f"{reason}; {self.failed_flushes} batch(es) spilled",
+            "pages": get("response_received_count", 0), "articles_new": get("store/articles_new", 0),
+            "articles_updated": get("store/articles_updated", 0), "articles_unchanged": get("store/articles_unchanged", 0),
+            "reprints": get("store/reprints", 0), "rejected": get("store/page_failures", 0), "errors": get("fetch/failed", 0),
+            "skipped": get("incremental/skipped", 0), "not_modified": get("store/not_modified", 0),
+            "removed": get("store/removed", 0),
+            # Too few pages say nothing about the layout: 1 odd page of 3 is not drift.
+            "incomplete_share": get("pages/incomplete", 0) / article_pages if article_pages >= self.drift_min_pages else None,
+        }  # fmt: skip
+        try:
+            self._retrying()(self._close_run, counts)
+        except Exception as error:  # the next newscrawl crawl marks the row interrupted
+            logger.error("could not close crawl run %s (%s: %s)", self.run_id, type(error).__name__, error)
+        finally:
+            self.engine.dispose()
+
+    def _close_run(self, counts: dict[str, Any]) -> None:
         with Session(self.engine) as session, session.begin():
             run = session.get(db.CrawlRun, self.run_id)
-            run.finished_at = db.utcnow()
-            run.status = "failed" if failed else "finished"
-            run.finish_reason = reason if not self.failed_flushes else f"{reason}; {self.failed_flushes} batch(es) spilled"
-            run.pages = get("response_received_count", 0)
-            run.articles_new = get("store/articles_new", 0)
-            run.articles_updated = get("store/articles_updated", 0)
-            run.articles_unchanged = get("store/articles_unchanged", 0)
-            run.reprints = get("store/reprints", 0)
-            run.rejected = get("store/page_failures", 0)
-            run.errors = get("fetch/failed", 0)
-            run.skipped = get("incremental/skipped", 0)
-            article_pages = get("yybnet/article_pages", 0)
-            run.incomplete_share = get("yybnet/incomplete_pages", 0) / article_pages if article_pages else None
-            run.not_modified = get("store/not_modified", 0)
-            run.removed = get("store/removed", 0)
-        self.engine.dispose()
+            for name, value in counts.items():
+                setattr(run, name, value)
+
+    def _retrying(self) -> Retrying:
+        return Retrying(
+            retry=retry_if_exception(is_transient),
+            stop=stop_after_attempt(self.retries),
+            wait=wait_exponential(multiplier=0.5, max=30),
+            before_sleep=lambda state: self.stats.inc_value("store/retries"),
+            reraise=True,
+        )
 
     # --- writing ---------------------------------------------------------------------------
     async def flush(self) -> None:
@@ -131,15 +139,8 @@ class StorePipeline:
                 await asyncio.to_thread(self._flush_with_retries, batch)
 
     def _flush_with_retries(self, batch: list[Any]) -> None:
-        retrying = Retrying(
-            retry=retry_if_exception(is_transient),
-            stop=stop_after_attempt(self.retries),
-            wait=wait_exponential(multiplier=0.5, max=30),
-            before_sleep=lambda state: self.stats.inc_value("store/retries"),
-            reraise=True,
-        )
         try:
-            counts = retrying(self._write, batch)
+            counts = self._retrying()(self._write, batch)
         except Exception as error:  # after the retries, or a permanent error: keep the items on disk
             self.failed_flushes += 1
             path = self._spill(batch)

@@ -65,3 +65,10 @@ def test_channel_arguments():
         parse_channel_list("weifang")
     with pytest.raises(ValueError, match="unknown city"):
         known_channels(["atlantis"])
+
+
+def test_the_yybnet_grammar_on_another_site_is_that_site_s_url():
+    url = "https://news.other.cn/local/city/201708/7283011.html"
+    assert article_key_for(url) == "news.other.cn/local/city/201708/7283011.html"
+    assert canonical_url(url) == url
+    assert article_key_for("http://127.0.0.1:8000/weifang/news/201708/7283011.html") == "weifang/news/7283011"  # the mirror

@@ -10,8 +10,7 @@ from newscrawl.extract import generic
 from newscrawl.extract.charset import decode_html
 from newscrawl.items import Article
 from newscrawl.pages.yybnet import YybnetArticlePage
-from newscrawl.urls import article_key_for, canonical_url
-from newscrawl.yybnet import parse_article_url
+from newscrawl.urls import article_key_for, canonical_url, yybnet_ref
 
 
 def decode_page(body: bytes, header_charset: str | None = None) -> str:
@@ -26,7 +25,7 @@ def response_markup(response: TextResponse) -> str:
 
 def extract_page(markup: str, url: str | None, *, crawled_at: datetime | None = None) -> Article:
     """The Article of one page: yybnet article URLs use the yybnet page object, any other page the generic one."""
-    if url and parse_article_url(url):
+    if url and yybnet_ref(url):
         return YybnetArticlePage(url, markup, crawled_at=crawled_at).to_item()
     return extract_generic(markup, url, crawled_at=crawled_at)
 

@@ -17,7 +17,7 @@ from newscrawl.items import Article, Image
 from newscrawl.loaders import load_article
 from newscrawl.pages.blocks import Line, page_title, parse_html, text_lines
 from newscrawl.urls import article_key_for, canonical_url
-from newscrawl.yybnet import PORTAL_NAME, channel_name, parse_article_url
+from newscrawl.yybnet import DEFAULT_BASE_URL, PORTAL_NAME, channel_name, parse_article_url
 
 # --- landmarks -------------------------------------------------------------------------------
 BREADCRUMB_END = "正文"
@@ -251,8 +251,9 @@ class YybnetArticlePage:
             fields[name] = value.split("\n") if name == "body" and value else value
         return load_article(
             self.url,
-            canonical_url=canonical_url(self.url),
-            article_key=article_key_for(self.url),
+            # This page object reads yybnet pages by definition, wherever they are served from (a mirror too).
+            canonical_url=self.ref.url(DEFAULT_BASE_URL) if self.ref else canonical_url(self.url),
+            article_key=self.ref.key if self.ref else article_key_for(self.url),
             city=self.ref.city if self.ref else None,
             channel=self.channel(),
             breadcrumbs=self.breadcrumbs(),

@@ -28,7 +28,7 @@ from twisted.python.failure import Failure
 
 from newscrawl.items import PageFailure
 from newscrawl.pages import extract_generic, response_markup
-from newscrawl.spiders.common import fetch_failure, is_pagination_text
+from newscrawl.spiders.common import count_article_page, fetch_failure, is_pagination_text
 from newscrawl.urls import article_key_for
 
 
@@ -61,6 +61,7 @@ class NewsSiteSpider(scrapy.Spider):
             yield PageFailure(url=response.url, reason="list page is not text")
             return
         self.list_pages_walked += 1
+        self.crawler.stats.inc_value("pages/list")
         for link in response.css("a[href]"):
             url = response.urljoin(link.attrib["href"])
             if not self.article_re.search(urlsplit(url).path):
@@ -68,7 +69,7 @@ class NewsSiteSpider(scrapy.Spider):
             key = article_key_for(url)
             if key not in self.seen_article_keys:
                 self.seen_article_keys.add(key)
-                yield scrapy.Request(url, callback=self.parse_article, errback=self.failed, dont_filter=True)
+                yield scrapy.Request(url, callback=self.parse_article, errback=self.failed, dont_filter=True, meta={"article_key": key})
         if self.max_list_pages and self.list_pages_walked >= self.max_list_pages:
             return
         for link in response.css("a[href]"):
@@ -84,9 +85,10 @@ class NewsSiteSpider(scrapy.Spider):
         warc = response.meta.get("warc") or {}
         try:
             item = extract_generic(response_markup(response), response.url, crawled_at=warc.get("date") or datetime.now(timezone.utc))
-        except ValueError as error:
-            yield PageFailure(url=response.url, reason=str(error), article_key=article_key_for(response.url))
+        except Exception as error:  # noqa: BLE001 - odd markup must cost one page, recorded, never the crawl
+            yield PageFailure(url=response.url, reason=f"{type(error).__name__}: {error}", article_key=article_key_for(response.url))
             return
+        count_article_page(self, item)
         item.warc_file, item.warc_offset = warc.get("file"), warc.get("offset")
         yield item
 

@@ -21,10 +21,11 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from newscrawl.dates import BEIJING
+from newscrawl.incremental import is_truthy
 from newscrawl.items import NotModified, PageFailure, Removed
 from newscrawl.pages import response_markup
 from newscrawl.pages.yybnet import YybnetArticlePage
-from newscrawl.spiders.common import fetch_failure, is_pagination_text
+from newscrawl.spiders.common import count_article_page, fetch_failure, is_pagination_text
 from newscrawl.yybnet import DEFAULT_BASE_URL, known_channels, parse_article_url, parse_channel_list
 
 
@@ -56,7 +57,7 @@ class YybnetSpider(scrapy.Spider):
         self.list_pages_walked: dict[tuple[str, str], int] = {}
         self.crawl_args = {
             "channels": [f"{c}/{ch}" for c, ch in self.channels], "base_url": self.base_url,
-            "since": since, "max_list_pages": self.max_list_pages, "full": bool(full) and str(full) != "0",
+            "since": since, "max_list_pages": self.max_list_pages, "full": is_truthy(full),
         }  # fmt: skip
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -74,7 +75,7 @@ class YybnetSpider(scrapy.Spider):
             yield PageFailure(url=response.url, reason="list page is not text")
             return
         walked = self.list_pages_walked[(city, channel)] = self.list_pages_walked.get((city, channel), 0) + 1
-        self.crawler.stats.inc_value("yybnet/list_pages")
+        self.crawler.stats.inc_value("pages/list")
         channel_prefix = f"/{city}/{channel}/"
         all_too_old = True
         for link in response.css("a[href]"):
@@ -93,7 +94,10 @@ class YybnetSpider(scrapy.Spider):
             self.crawler.stats.inc_value("yybnet/articles_requested")
             # dont_filter: articles are de-duplicated by key above; the dupefilter would also swallow the
             # return leg of a redirect loop without any trace, instead of letting it fail and be recorded.
-            yield scrapy.Request(ref.url(self.base_url), callback=self.parse_article, errback=self.failed, dont_filter=True)
+            yield scrapy.Request(
+                ref.url(self.base_url), callback=self.parse_article, errback=self.failed, dont_filter=True,
+                meta={"article_key": ref.key},
+            )  # fmt: skip
         if self.since and all_too_old:
             return  # lists run newest first: past `since`, later pages hold only older articles
         if self.max_list_pages and walked >= self.max_list_pages:
@@ -107,35 +111,40 @@ class YybnetSpider(scrapy.Spider):
                 yield self._list_request(url, city, channel)
 
     def parse_article(self, response: Response) -> Any:
-        ref = parse_article_url(response.url)
-        if response.status == 304 and ref:
-            yield NotModified(url=response.url, article_key=ref.key)
+        key = response.meta.get("article_key") or getattr(parse_article_url(response.url), "key", None)
+        if response.status == 304 and key:
+            yield NotModified(url=response.url, article_key=key)
             return
-        if response.status in (404, 410) and ref:
-            yield Removed(url=response.url, article_key=ref.key, http_status=response.status)
+        if response.status in (404, 410) and key:
+            yield Removed(url=response.url, article_key=key, http_status=response.status)
+            return
+        if parse_article_url(response.url) is None:  # redirected off the article, e.g. to the channel's index
+            first_url = (response.meta.get("redirect_urls") or [response.url])[0]
+            if response.meta.get("revisit") and key:
+                yield Removed(url=first_url, article_key=key, http_status=response.status)
+            else:
+                yield PageFailure(url=first_url, reason=f"redirected off the article to {response.url}", article_key=key)
             return
         if not isinstance(response, TextResponse):
-            yield PageFailure(url=response.url, reason=f"not a text page ({response.headers.get('Content-Type')})")
+            yield PageFailure(url=response.url, reason=f"not a text page ({response.headers.get('Content-Type')})", article_key=key)
             return
         warc = response.meta.get("warc") or {}
         crawled_at = warc.get("date") or datetime.now(timezone.utc)  # the WARC record's date, when archived
         try:
             item = YybnetArticlePage(response.url, response_markup(response), crawled_at=crawled_at).to_item()
-        except ValueError as error:  # empty or unparseable page
-            self.crawler.stats.inc_value("yybnet/unparseable")
-            yield PageFailure(url=response.url, reason=str(error), article_key=getattr(parse_article_url(response.url), "key", None))
+        except Exception as error:  # noqa: BLE001 - odd markup must cost one page, recorded, never the crawl
+            self.crawler.stats.inc_value(f"yybnet/extract_errors/{type(error).__name__}")
+            yield PageFailure(url=response.url, reason=f"{type(error).__name__}: {error}", article_key=key)
             return
         for name in item.extra.get("fallback", []):  # landmarks not found: the site's layout may have changed
             self.crawler.stats.inc_value(f"yybnet/fallback/{name}")
-        self.crawler.stats.inc_value("yybnet/article_pages")
-        if not (item.title and item.body and item.published_at):
-            self.crawler.stats.inc_value("yybnet/incomplete_pages")
-        item.etag = response.headers.get("ETag", b"").decode("latin-1") or None
-        item.last_modified = response.headers.get("Last-Modified", b"").decode("latin-1") or None
-        item.warc_file, item.warc_offset = warc.get("file"), warc.get("offset")
+        count_article_page(self, item)
         if self.since and item.published_at and item.published_at < datetime.combine(self.since, time(), BEIJING):
             self.crawler.stats.inc_value("yybnet/older_than_since")
             return
+        item.etag = response.headers.get("ETag", b"").decode("latin-1") or None
+        item.last_modified = response.headers.get("Last-Modified", b"").decode("latin-1") or None
+        item.warc_file, item.warc_offset = warc.get("file"), warc.get("offset")
         yield item
 
     def failed(self, failure: Failure) -> Any:
