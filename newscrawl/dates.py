@@ -3,6 +3,11 @@
 Pure functions; "now" is always injectable. `find_times` is pattern-only (fast); `parse_time` falls
 back to dateparser (about 2 ms a call) only when no pattern matches. `labelled_time` finds the time a
 publication label (发布日期：, 发表于, and optionally a bare 时间：/日期：) stands right before.
+
+A year-less month-day glued to its clock (`09-3022:46`) is read when the digits split one way only: two
+digit month 01-12, two digit day 01-31, then HH:MM with nothing numeric around it (phone tails and ids
+have digits or a dash before). `FoundTime.yearless` tells that the year was inferred (from `year_hint`
+or "now"), so a caller can take it from a structured time on the page instead.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ class FoundTime:
     has_time: bool  # False for a date-only match
     start: int = 0  # span in the searched text
     end: int = 0
+    yearless: bool = False  # the text gave no year (month-day or a relative day): the year was inferred
 
 
 _WEEKDAY = r"(?:星期|周|礼拜)[一二三四五六日天]"
@@ -37,6 +43,7 @@ _HEAD_RE = re.compile(
     (?<![\d.])(?P<y>\d{4})\s*(?P<sep>[-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?![\d])
   | (?<!\d)(?P<cy>\d{4})\s*年\s*(?P<cm>\d{1,2})\s*月\s*(?P<cd>\d{1,2})\s*[日号]
   | (?<![\d年])(?P<ym>\d{1,2})\s*月\s*(?P<yd>\d{1,2})\s*[日号]
+  | (?<![\d\-/.])(?<!\d:)(?P<gm>0[1-9]|1[0-2])-(?P<gd>0[1-9]|[12]\d|3[01])(?=(?:[01]\d|2[0-3]):[0-5]\d(?![\d.]))
   | (?<![\d\-/.])(?<!\d:)(?P<dm>\d{1,2})[-/](?P<dd>\d{1,2})(?![\d\-/.])
   | (?P<day>今天|昨天|前天|今日|昨日|前日)
   | (?<![\d.])(?P<n>\d{1,3}|半|一|两)\s*(?P<unit>秒钟?|分钟|个?小时|天|个?星期|周)前
@@ -167,10 +174,11 @@ def find_times(text: str, *, now: datetime | None = None, year_hint: int | None 
                 continue  # a bare 今天/昨天 is prose, not a timestamp
             day = now.date() - timedelta(days=_DAY_OFFSET[groups["day"][0]])
             value = datetime.combine(day, clock, BEIJING)
-        elif groups["dm"]:
+        elif groups["dm"] or groups["gm"]:
             if clock is None:
                 continue  # a bare 08-13 is too ambiguous (scores, ranges)
-            value = _yearless(int(groups["dm"]), int(groups["dd"]), clock, now, year_hint)
+            month, day_of_month = (groups["dm"], groups["dd"]) if groups["dm"] else (groups["gm"], groups["gd"])
+            value = _yearless(int(month), int(day_of_month), clock, now, year_hint)
         elif groups["ym"]:
             value = _yearless(int(groups["ym"]), int(groups["yd"]), clock or time(), now, year_hint)
         else:
@@ -186,7 +194,8 @@ def find_times(text: str, *, now: datetime | None = None, year_hint: int | None 
             if offset is not None:
                 value = value.replace(tzinfo=timezone(offset)).astimezone(BEIJING)
         end = head.start() + len(text[head.start() : end].rstrip())
-        found.append(FoundTime(value, text[head.start() : end], clock is not None, head.start(), end))
+        yearless = bool(groups["dm"] or groups["gm"] or groups["ym"])
+        found.append(FoundTime(value, text[head.start() : end], clock is not None, head.start(), end, yearless))
     return found
 
 

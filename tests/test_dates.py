@@ -215,3 +215,40 @@ def test_to_utc_and_iso():
 def test_labelled_time(text, bare, expected):
     found = dates.labelled_time(text, bare=bare, now=NOW)
     assert (found.value.isoformat() if found else None) == expected
+
+
+# --- a year-less date glued to its time (`发布时间：09-3022:46`) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "raw"),
+    [
+        ("发布时间：09-3022:46", "2016-09-30T22:46:00+08:00", "09-3022:46"),
+        ("发布时间：08-1312:00优质原创作者", "2017-08-13T12:00:00+08:00", "08-1312:00"),
+        ("01-1417:58:59", "2017-01-14T17:58:59+08:00", "01-1417:58:59"),
+    ],
+)
+def test_month_day_glued_to_the_time(text, expected, raw):
+    (found,) = find_times(text, now=NOW)
+    assert (iso(found), found.raw, found.yearless) == (expected, raw, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "13-0112:00",  # no month 13
+        "09-3224:00",  # no day 32
+        "电话0532-1012:00",  # a phone number's tail
+        "编号1009-3022:46",  # digits before: an id
+        "09-3022:461",  # a longer digit run after
+        "09-30223:46",  # the split is not HH:MM
+    ],
+)
+def test_month_day_glued_to_the_time_negatives(text):
+    assert find_times(text, now=NOW) == []
+
+
+def test_yearless_flag():
+    assert [f.yearless for f in find_times("2017-08-13 09:19 8月13日 08-13 09:19 昨天 10:20", now=NOW)] == [
+        False, True, True, False,
+    ]

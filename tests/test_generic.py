@@ -613,3 +613,132 @@ def test_line_above_a_heading_in_another_container_is_no_kicker() -> None:
 <div class="top"><p>安徽司法行政系统推行领导干部训诫预警</p></div><div class="c"><h1>安徽训诫预警：“揪揪耳朵”防腐败</h1>
 <p>2009年11月09日00:00 来源：某某日报</p><div><p>{PARA_1}</p><p>{PARA_2}</p></div></div></body></html>"""
     assert extract(html).subtitle is None
+
+
+# --- the year of a year-less shown time from a structured time; a self-media page's account ---
+
+
+def _account_page(*, head: str = "", account: str = "加拿大必读", avatar: bool = True, meta_line: str = "发布时间：10-0812:00") -> str:
+    img = "<div class='icon'><img src='/a.jpg'></div>" if avatar else ""
+    return f"""<html><head><title>英国女子转行当美人鱼</title>{head}</head><body>
+<div class='nav'><a href='/'>首页</a></div><h2>英国女子转行当美人鱼</h2>
+<div class='desc'>{img}<div class='txt'><p>{account}</p><div>{meta_line}</div></div></div>
+<div><p>{PARA_1}</p><p>{PARA_2}</p></div></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        # an update time with the same month-day gives the year; the shown clock stays
+        ('<meta itemprop="dateUpdate" content="2019-10-08 12:00:57">', datetime(2019, 10, 8, 12, 0, tzinfo=BEIJING)),
+        ('<meta property="article:modified_time" content="2019-10-08T12:00:57+08:00">', datetime(2019, 10, 8, 12, 0, tzinfo=BEIJING)),
+        ('<script type="application/ld+json">{"dateModified": "2018-10-08T12:01:00+08:00"}</script>',
+         datetime(2018, 10, 8, 12, 0, tzinfo=BEIJING)),
+        # unchanged: no structured time: the latest past year
+        ("", datetime(2024, 10, 8, 12, 0, tzinfo=BEIJING)),
+    ],
+)
+def test_year_less_shown_time_takes_the_year_of_a_structured_time(head: str, expected: datetime) -> None:
+    article = extract(_account_page(head=head), now=NOW)
+    assert article.published_at == expected
+
+
+def test_update_time_is_never_the_publication_time() -> None:
+    html = _account_page(head='<meta itemprop="dateModified" content="2019-10-09 08:00:00">', meta_line="")
+    assert extract(html, now=NOW).published_at is None
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "source"),
+    [
+        ({}, "加拿大必读"),
+        ({"account": "IT之家", "meta_line": "发布时间：09-3022:46青岛软媒网络科技有限公司"}, "IT之家"),
+        # unchanged: a 来源 label wins
+        ({"meta_line": "发布时间：10-0812:00 来源：新华社"}, "新华社"),
+        # no avatar, a badge, a labelled line or a sentence: no account
+        ({"avatar": False}, None),
+        ({"account": "优质原创作者"}, None),
+        ({"account": "作者：张三"}, None),
+        ({"account": "记者从市里获悉，活动很好。"}, None),
+    ],
+)
+def test_publishing_account_of_a_self_media_page(kwargs: dict, source: str | None) -> None:
+    assert extract(_account_page(**kwargs), now=NOW).source == source
+
+
+# --- a breadcrumb is never the headline ---
+
+
+@pytest.mark.parametrize("crumb", ["首页 - 新闻动态", "首页 > 新闻", "当前位置：首页 新闻", "网站首页 / 学会新闻"])
+def test_breadcrumb_above_the_headline_is_no_title(crumb: str) -> None:
+    html = f"""<html><head><title>新闻动态--某学会官网</title></head><body>
+<div class='nav'><a href='/'>首页</a> <a href='/n'>新闻</a></div><h3>{crumb}</h3>
+<h5>2019年人文地理学术年会在重庆成功举行！</h5><div>发布时间：2019-05-18 来源：某学会</div>
+<div><p>{PARA_1}</p><p>{PARA_2}</p></div></body></html>"""
+    assert extract(html, now=NOW).title == "2019年人文地理学术年会在重庆成功举行！"
+
+
+def test_headline_starting_with_a_homepage_word_is_kept() -> None:
+    html = f"""<html><head><title>首页改版上线一周年_某网</title></head><body><h1>首页改版上线一周年</h1>
+<div>2020-01-02 10:00 来源：某网</div><div><p>{PARA_1}</p><p>{PARA_2}</p></div></body></html>"""
+    assert extract(html, now=NOW).title == "首页改版上线一周年"
+
+
+# --- a smaller heading between the headline and the meta line is the 副题 ---
+
+
+@pytest.mark.parametrize(
+    ("blocks", "subtitle"),
+    [
+        ("<h2>山西品牌丝路行正式启动</h2><h3>成功举办双向经贸投资推介会</h3><div>时间：2019-09-18 06:23 来源：山西日报</div>"
+         f"<div><p>{PARA_1}</p><h3>一、推介会成果丰硕</h3><p>{PARA_2}</p></div>", "成功举办双向经贸投资推介会"),
+        ("<h1>山西品牌丝路行正式启动</h1><h4>成功举办双向经贸投资推介会</h4><div>时间：2019-09-18 06:23 来源：山西日报</div>"
+         f"<div><p>{PARA_1}</p><p>{PARA_2}</p></div>", "成功举办双向经贸投资推介会"),
+        # unchanged: a section heading inside the body, after the meta line, is no 副题
+        ("<h2>山西品牌丝路行正式启动</h2><div>时间：2019-09-18 06:23 来源：山西日报</div>"
+         f"<div><h3>一、推介会成果丰硕</h3><p>{PARA_1}</p><p>{PARA_2}</p></div>", None),
+        # unchanged: a bigger heading after the headline is not its 副题
+        ("<h3>山西品牌丝路行正式启动</h3><h2>要闻</h2><div>时间：2019-09-18 06:23 来源：山西日报</div>"
+         f"<div><p>{PARA_1}</p><p>{PARA_2}</p></div>", None),
+    ],
+)
+def test_subheading_before_the_meta_line(blocks: str, subtitle: str | None) -> None:
+    html = f"<html><head><title>山西品牌丝路行正式启动 - 某政府网</title></head><body>{blocks}</body></html>"
+    article = extract(html, now=NOW)
+    assert article.title == "山西品牌丝路行正式启动"
+    assert article.subtitle == subtitle
+
+
+# --- a caption that is only a photo credit, marked as pointing at the image above ---
+
+
+@pytest.mark.parametrize(
+    ("credit", "authors"),
+    [
+        ("▲本报全媒体图片记者黎旭阳、李妍摄", []),
+        ("△记者 张三 摄", []),
+        # unchanged: without the pointer mark a credit line of its own is a byline
+        ("本报全媒体图片记者黎旭阳、李妍摄", ["黎旭阳", "李妍"]),
+        # unchanged: a pointer line crediting the text too
+        ("▲本报记者 廖刚颖 文/图", ["廖刚颖"]),
+    ],
+)
+def test_pointer_caption_credit(credit: str, authors: list[str]) -> None:
+    article = extract(_photo_page(f"<p>{PARA_1}</p><p><img src='/1.jpg'></p><p>{credit}</p><p>{PARA_2}</p>"))
+    assert article.authors == authors
+    if not authors:
+        assert credit in article.body
+
+
+@pytest.mark.parametrize(
+    ("head", "times", "update_times"),
+    [
+        ('<meta itemprop="datePublished" content="2019-10-08 12:00:57">', [("datepublished", "2019-10-08 12:00:57")], []),
+        ('<meta itemprop="dateUpdate" content="2019-10-08 12:00:57">', [], [("dateupdate", "2019-10-08 12:00:57")]),
+        ('<meta name="PubDate" content="2019-10-08"><meta property="article:modified_time" content="2019-10-09">',
+         [("pubdate", "2019-10-08")], [("article:modified_time", "2019-10-09")]),
+    ],
+)
+def test_find_meta_keeps_update_times_apart(head: str, times: list, update_times: list) -> None:
+    meta = generic.find_meta(generic.parse_html(f"<html><head>{head}</head><body><p>x</p></body></html>"))
+    assert (meta.times, meta.update_times) == (times, update_times)

@@ -5,7 +5,9 @@ It works from text landmarks, text density and position, never from the markup o
 1. `parse_html` parses with lxml's HTML parser after dropping premature `</body>`/`</html>` tags and
    XML declarations, so an article after a stray `</html>` is still in the tree.
 2. `find_meta` reads the machine-readable evidence: `<title>`, og:title, JSON-LD and `<meta>` times
-   (`datePublished`, `article:published_time`, `PubDate`, ...) and the `<meta name=source>` value.
+   (`datePublished`, `article:published_time`, `PubDate`, ...; name=, property= or itemprop=), the
+   update times apart (`dateUpdate`, `dateModified`, `article:modified_time`: never the publication
+   time, only the year of a shown year-less time) and the `<meta name=source>` value.
 3. `page_lines` flattens the page into `Line`s in reading order: one per block element or `<br>`,
    each with the block element that owns it, how much of its text is link text and whether an image
    stands just before it.
@@ -18,7 +20,9 @@ It works from text landmarks, text density and position, never from the markup o
    line (missing, or the site's name only) the headline-like line just above the meta line wins.
    `find_subtitle` takes the 引题/副题 beside it (a `——` line, a twin line, a line the `<title>` joins,
    or a 引题 that is the element right before the headline's heading element, headline-sized, with no
-   link and not named in `<title>`: column names and breadcrumbs above a headline fail one of these).
+   link and not named in `<title>`: column names and breadcrumbs above a headline fail one of these;
+   or a smaller h2-h4 heading right after the headline heading and right before the meta line). A
+   breadcrumb (`首页 - 新闻动态`, `首页 > 新闻`, `当前位置：…`) is never the headline.
 6. `find_meta_line` takes the short lines near the headline that hold a time or a 来源/作者/编辑 label;
    the article's time (`find_published`), its source (`find_source`) and its people
    (`labelled_people`) come from there, never from side lists, related items or comments.
@@ -28,7 +32,12 @@ It works from text landmarks, text density and position, never from the markup o
    structured time exists, a time written after a publication label (`发布日期：`, `发表于`, or `时间：`
    in a line with a 来源/people label) in the head of the article, then in the article's own block
    (`is_time_line`, e.g. a 发布日期 or 版权声明 box right after the text), beats a date that only
-   stands near the headline.
+   stands near the headline. A year-less shown time (`10-08 12:00`, `发布时间：09-3022:46`) takes the
+   URL's year, else the year of a structured (publication or update) time with the same month-day
+   (`_year_hint`), never silently 'now''s year when the page dates itself. On a self-media page with no
+   来源 label the source is the publishing account (`publishing_account`: a bare name line right after its
+   avatar image, between the headline and the time line), before the name beside the time (which there
+   may be the account's company).
 7. `clean_body` drops headline repeats, the meta line, standalone bylines and staff lines (their names
    go to authors/editors), `原标题` lines, share buttons and app prompts, copyright and edition lines,
    duplicates, and everything from a 相关新闻/新闻推荐/猜你喜欢/分享到 landmark on; it reads staff,
@@ -38,7 +47,9 @@ It works from text landmarks, text density and position, never from the markup o
    `本报讯(记者张华)` gives nothing. Image captions (`is_caption`: a line opening with 图①/图1/图为/图：,
    a `<figcaption>`, a short line right after an image) stay in the body, but a photo credit closing
    one (`(通讯员陶兴 摄)`) names no author (`caption_photo_credit`); a credit of the text there
-   (`(本报记者 廖刚颖 文/图)`) still does.
+   (`(本报记者 廖刚颖 文/图)`) still does. A photo-only credit line right under an image that opens with a
+   mark pointing up at it (`▲记者黎旭阳、李妍摄`, `CAPTION_POINTER`) is such a caption too; without the
+   mark a credit line of its own stays a byline.
 
 Each helper takes the parsed pieces and can be called alone by a site page object that needs one
 field as a fallback:
@@ -149,6 +160,9 @@ CAPTION_START = re.compile(r"^\s*[(（【\[]?\s*(?:图|圖)\s*(?:[①-⑳]|\d{1,
 CAPTION_START_MAX_CHARS = 200
 # A photo credit (摄, 摄影, 供图) that does not also credit the text (文/图, 图文): what a caption credits.
 PHOTO_CREDIT = re.compile(r"[摄攝]|供[图圖]")
+# a mark pointing up at the image just above: a line opening with it under an image is its caption
+CAPTION_POINTER = re.compile(r"^\s*[▲△↑⬆☝]")
+STAFF_WORD = re.compile(r"编辑|編輯|责编|責編|校对|校對|美编|美編")
 TEXT_CREDIT = re.compile(r"文\s*[/／·]?\s*[图圖]|[图圖]\s*[/／·]?\s*文|[/／]\s*文|文\s*[/／]")
 STAFF_LABEL_LINE = re.compile(r"^[\s【\[（(]*(?:责任编辑|責任編輯|责编|責編|编辑|編輯|校对|校對|美编|美編)\s*[：:]")
 BRACKETED = re.compile(r"[【\[（(〔]([^】\]）)〕]{2,40})[】\]）)〕]")
@@ -165,6 +179,7 @@ SOURCE_STOP = re.compile(
 SOURCE_TRIM = " \t:：·,，;；|｜-—/\\()（）[]【】「」<>《》\"'“”"
 SOURCE_TRAILING_BRACKET = re.compile(r"\s*[（(][^（()）]{1,12}[)）]?\s*$")
 SOURCE_MAX_CHARS = 30
+ACCOUNT_MAX_CHARS = 20  # a self-media account name
 # Endings of publication names (used to tell a source from a person beside the time).
 ORG_SUFFIX = re.compile(
     r"(?:报|報|社|网|網|台|新闻|新聞|客户端|号|號|周刊|週刊|杂志|雜誌|电视|電視|广播|廣播|传媒|傳媒|App|APP|中心"
@@ -211,7 +226,11 @@ ORIGINAL_TITLE = re.compile(r"^[\s【\[（(]*原标题\s*[：:]")
 EDITION_NOTE = re.compile(r"^[（(]?\s*《[^》]{1,20}》\s*[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?\s*[\d\w]*\s*版?\s*[)）]?\s*[)）]?$")
 EDITION_CODE = re.compile(r"^[■□●◆]?\s*(?:[(（][A-Z][)）]\s*[①-⑳]*|[A-Z]{0,2}\d{1,2}(?:\s*[、,，]\s*[A-Z]?\d{1,2})*\s*版)$")
 PHOTO_MARKERS = re.compile(r"^[①-⑳\s]+$")  # ①③④ opening a photo story: shown text, kept
-BREADCRUMB = re.compile(r"\s[>›»]\s|[>›»]\s*正文$|^当前位置|^您的位置|^你的位置")
+# a breadcrumb: `首页 > 新闻`, `首页 - 新闻动态`, `当前位置：…` (never a headline)
+BREADCRUMB = re.compile(
+    r"\s[>›»]\s|[>›»]\s*正文$|^\s*(?:当前位置|當前位置|您的位置|你的位置|您现在的位置|您当前的位置)"
+    r"|^\s*(?:网站|網站|本站)?(?:首页|首頁|主页|主頁|Home)\s*[-–—>›»/→|｜]"
+)
 KICKER_LINE = re.compile(r"^[【\[][^】\]]{1,20}[】\]]$")
 PHOTO_CREDIT_ONLY = re.compile(r"^[（(]?\s*(?:图|圖|图片|圖片|照片)\s*[／/:：]")
 UI_PROMPT = re.compile(
@@ -252,8 +271,12 @@ META_TIME_KEYS = (
     "dc.date.issued", "publishdate", "pubdate", "publish_date", "publishtime", "publish-time", "date",
     "dc.date", "sailthru.date", "parsely-pub-date", "date.available",
 )
+# update/modification times: never the publication time, but they date the page (the year of a shown
+# year-less time)
+META_UPDATE_KEYS = ("dateupdate", "dateupdated", "datemodified", "article:modified_time", "og:updated_time", "lastmod")
 META_SOURCE_KEYS = ("source", "contentsource", "og:article:source", "article:source")
 JSON_LD_TIME_KEYS = ("datePublished", "dateCreated")
+JSON_LD_UPDATE_KEYS = ("dateModified",)
 
 
 logger = logging.getLogger(__name__)
@@ -288,6 +311,7 @@ class PageMeta:
     times: list[tuple[str, str]] = field(default_factory=list)  # (key, value) in META_TIME_KEYS order
     source: str | None = None
     json_ld_authors: list[str] = field(default_factory=list)
+    update_times: list[tuple[str, str]] = field(default_factory=list)  # (key, value): dateModified, ...
 
 
 @dataclass
@@ -498,6 +522,8 @@ def find_meta(root: Any) -> PageMeta:
             meta.titles.append(_strip_tags(content))
         elif key in META_TIME_KEYS and key not in found_times:
             found_times[key] = content
+        elif key in META_UPDATE_KEYS:
+            meta.update_times.append((key, content))
         elif key in META_SOURCE_KEYS and meta.source is None:
             meta.source = trim_source(SOURCE_LABEL.sub("", content)) or None
     for item in _json_ld_objects(root):
@@ -506,6 +532,9 @@ def find_meta(root: Any) -> PageMeta:
         for key in JSON_LD_TIME_KEYS:
             if isinstance(item.get(key), str) and key.lower() not in found_times:
                 found_times[key.lower()] = item[key]
+        for key in JSON_LD_UPDATE_KEYS:
+            if isinstance(item.get(key), str):
+                meta.update_times.append((key.lower(), item[key]))
         meta.json_ld_authors.extend(_names_of(item.get("author")))
     order = {key: rank for rank, key in enumerate(META_TIME_KEYS)}
     meta.times = sorted(found_times.items(), key=lambda kv: order.get(kv[0], len(order)))
@@ -834,6 +863,8 @@ def _subtitle_beside(lines: list[Line], place: int, title: Headline, meta: PageM
         heading = _heading_element(head_line)
         if offset == 1 and heading is not None and heading is _heading_element(line):
             return clean, index, "inside-headline"
+        if offset == 1 and _subheading_before_meta(lines, line, head_line):
+            return clean, index, "subheading-before-meta"
         related = _related(line.owner, head_line.owner)
         if _element_hint(line.owner, SUBTITLE_HINT, 1) and related:
             return clean, index, "subtitle-class"
@@ -842,6 +873,29 @@ def _subtitle_beside(lines: list[Line], place: int, title: Headline, meta: PageM
         ):
             return clean, index, "twin-of-headline"
     return None, None, ""
+
+
+def _heading_level(line: Line) -> int | None:
+    """The level of the h1-h6 element holding the line (itself or up to two ancestors), else None."""
+    element = line.owner
+    for _ in range(3):
+        if element is None:
+            return None
+        if isinstance(element.tag, str) and re.fullmatch(r"h[1-6]", element.tag.lower()):
+            return int(element.tag[1])
+        element = element.getparent()
+    return None
+
+
+def _subheading_before_meta(lines: list[Line], line: Line, head_line: Line) -> bool:
+    """A 副题 set as a smaller heading (h2-h4) of its own right after a headline heading and right before
+    the meta line. A section heading inside the body has no meta line after it."""
+    level, head_level = _heading_level(line), _heading_level(head_line)
+    if level is None or head_level is None or not 2 <= level <= 4 or level <= head_level:
+        return False
+    if line.index != head_line.index + 1 or line.index + 1 >= len(lines):
+        return False
+    return _looks_meta(lines[line.index + 1])
 
 
 KICKER_MIN_CHARS, KICKER_MAX_CHARS = 8, 40
@@ -972,12 +1026,28 @@ def headline_before(lines: list[Line], zone: MetaLine) -> Headline | None:
     return Headline(best[1].text, best[1].index, "above-meta-line")
 
 
-def _year_hint(url: str | None, meta: PageMeta) -> int | None:
+_STRUCTURED_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
+
+
+def _year_hint(url: str | None, meta: PageMeta, shown_text: str = "", now: datetime | None = None) -> int | None:
+    """The year for year-less times: the URL's; else that of a structured time (publication, then
+    update) whose month-day is the month-day of a year-less time shown in `shown_text`; else the first
+    structured time's year. Never 'now''s year when the page dates itself."""
     if url:
         found = dates.year_month_from_url(url)
         if found:
             return found[0]
-    for _, value in meta.times:
+    values = [value for _, value in meta.times + meta.update_times]
+    if shown_text:
+        for shown in dates.find_times(shown_text, now=now):
+            if not shown.yearless:
+                continue
+            for value in values:
+                match = _STRUCTURED_DATE.search(value)
+                if match and (int(match[2]), int(match[3])) == (shown.value.month, shown.value.day):
+                    return int(match[1])
+            break
+    for value in values:
         match = re.search(r"(?:19|20)\d{2}", value)
         if match:
             return int(match.group())
@@ -1037,7 +1107,7 @@ def find_published(
     line) beats a date that merely stands near the headline (often the event's date in the lead): first
     one in `fallback_text` (the head of the article), then one in `labelled_lines` (short lines in the
     article's own block, such as a 发布日期/版权声明 box right after the text)."""
-    hint = _year_hint(url, meta)
+    hint = _year_hint(url, meta, zone.text, now)
     shown = dates.find_times(zone.text, now=now, year_hint=hint) if zone.text else []
     shown_time = shown[0] if shown else None
     is_update = bool(shown_time) and any(label in zone.text[: shown_time.start] for label in UPDATE_LABELS)
@@ -1279,6 +1349,15 @@ def caption_photo_credit(line: Line, credit: bylines.Byline) -> bool:
     return is_caption(line) and bool(PHOTO_CREDIT.search(raw)) and not TEXT_CREDIT.search(raw)
 
 
+def is_caption_credit(text: str) -> bool:
+    """A line that credits only a photo (`▲本报记者黎旭阳、李妍摄`, `记者 张三 摄`): a photo credit word, no
+    credit of the text (文/图) and no staff label. Standing as an image's caption it names no author."""
+    if not PHOTO_CREDIT.search(text) or TEXT_CREDIT.search(text) or STAFF_WORD.search(text):
+        return False
+    credit = _people_line(text)
+    return credit is not None and bool(credit.authors) and not credit.editors
+
+
 def lead_credit(paragraph: str) -> bylines.Byline | None:
     """A credit opening a paragraph: the bylines module's leads, or a bracketed `〔記者…／台北報導〕`."""
     lead = _byline_call(bylines.lead_byline, paragraph)
@@ -1339,6 +1418,10 @@ def clean_body(
         if line.index in link_lines:
             take_people(bracket_people(text, alone=False), text) if line.chars <= 80 else None
             drop("links")
+            continue
+        if line.chars <= 60 and is_caption(line) and CAPTION_POINTER.match(text) and is_caption_credit(text):
+            out.paragraphs.append(text)  # ▲记者张三摄 under an image: the photo's credit, body, no author
+            seen_text.add(norm(text))
             continue
         if line.chars <= 60 and (take_people(_people_line(text), text) or take_people(bracket_people(text), text)
                                  if not SENTENCE_END.search(text[:-1]) else False):
@@ -1437,9 +1520,35 @@ def clean_body(
     return out
 
 
-def find_source(zone: MetaLine, cleaned: CleanBody, meta: PageMeta) -> tuple[str | None, str]:
-    """The 来源 value: meta-line label, then a 来源 line in or after the body, then the name beside the
-    time in a label-less meta line. `<meta name=source>` is read only when the page shows a 来源 label
+def publishing_account(lines: list[Line], title: Headline | None, zone: MetaLine) -> str | None:
+    """The publishing account of a self-media page (百家号, 头条号, 企鹅号, 公众号): a bare name line right
+    after an image (the account's avatar), standing between the headline and the meta zone's time line,
+    right above that line. A name line without an avatar, a caption, a labelled line (作者, 来源, 优质原创作者)
+    or a sentence is no account."""
+    if title is None or title.index is None:
+        return None
+    time_lines = [i for i in zone.indexes if i > title.index and dates.find_times(lines[i].text)]
+    if not time_lines or time_lines[0] - 1 <= title.index:
+        return None
+    line = lines[time_lines[0] - 1]
+    name = line.text.strip().strip(SOURCE_TRIM)
+    if not line.after_image or not 2 <= len(name) <= ACCOUNT_MAX_CHARS or CAPTION_START.match(line.text):
+        return None
+    if isinstance(getattr(line.owner, "tag", None), str) and line.owner.tag.lower() in CAPTION_TAGS:
+        return None
+    if re.search(r"[\s，,。；;：:！？!?、]", name) or not (CJK.search(name) or re.search(r"[A-Za-z]{2}", name)):
+        return None
+    if META_LABEL.search(name) or SOURCE_LABEL_BARE.search(name) or UI_WORDS.search(name) or dates.find_times(name):
+        return None
+    return name
+
+
+def find_source(
+    zone: MetaLine, cleaned: CleanBody, meta: PageMeta, account: str | None = None,
+) -> tuple[str | None, str]:
+    """The 来源 value: meta-line label, then a 来源 line in or after the body, then the publishing
+    account of a self-media page (`publishing_account`), then the name beside the time in a label-less
+    meta line. `<meta name=source>` is read only when the page shows a 来源 label
     whose value is empty (filled in by script): a source the page does not show is no 来源."""
     value = source_after_label(zone.text)
     if value:
@@ -1451,6 +1560,8 @@ def find_source(zone: MetaLine, cleaned: CleanBody, meta: PageMeta) -> tuple[str
     shown_empty = SOURCE_LABEL.search(zone.text) or any(SOURCE_LABEL.search(text) for text in cleaned.source_lines)
     if shown_empty and meta.source and len(meta.source) <= SOURCE_MAX_CHARS:
         return meta.source, "meta-tag-for-empty-label"
+    if account:
+        return account, "publishing-account"
     for part in zone.text.split("  "):
         value = source_beside_time(part)
         if value:
@@ -1585,7 +1696,7 @@ def extract(html: str, url: str | None = None, *, now: datetime | None = None) -
         article.published_at, article.published_at_raw, rules["published_at"] = found.value, found.raw, rule
         article.extra["published_has_time"] = found.has_time
 
-    source, rule = find_source(zone, cleaned, meta)
+    source, rule = find_source(zone, cleaned, meta, publishing_account(lines, title, zone))
     if source:
         article.source, rules["source"] = source, rule
 
