@@ -20,11 +20,11 @@ def test_extract_manifest_answers_every_line_and_survives_a_bad_one(tmp_path, ca
         {"id": "empty", "path": str(tmp_path / "empty.html"), "url": None},
     ]
     (tmp_path / "empty.html").write_bytes(b"")
-    manifest.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    manifest.write_text("\n".join([*(json.dumps(line) for line in lines), '{"id": "no-path"}', "not json"]), encoding="utf-8")
 
     assert main(["extract", "--manifest", str(manifest)]) == 0
     answers = {a["id"]: a for a in map(json.loads, capsys.readouterr().out.splitlines())}
-    assert set(answers) == {"good", "missing", "empty"}
+    assert set(answers) == {"good", "missing", "empty", "no-path", None}
     assert answers["good"]["title"] == "寿光蔬菜博览会开幕 展期持续一个月"  # GBK bytes, charset only in <meta>
     assert answers["good"]["published_at"] == "2016-04-20T10:05:00+08:00"
     assert "error" in answers["missing"] and "error" in answers["empty"]

@@ -24,7 +24,7 @@ FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"]
 
 
 def newscrawl_crawl(*args: str, data_dir: Path, database_url: str, wait: bool = True):
-    command = [sys.executable, "-m", "newscrawl.cli", "crawl", "--data-dir", str(data_dir), "--db", database_url, *args]
+    command = [sys.executable, "-m", "newscrawl.cli", "crawl", "--data-dir", str(data_dir), *(["--db", database_url] if database_url else []), *args]
     if not wait:
         return subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
@@ -133,3 +133,39 @@ def test_postgres_stopped_and_started_mid_run(postgres_url, mirror, truth, tmp_p
     articles, _ = stored(postgres_url)
     assert sorted(a.article_key for a in articles) == sorted(truth)
     assert mismatches(articles, truth) == []
+
+
+def test_a_site_answering_503_everywhere_is_a_failed_night(tmp_path, sqlite_url):
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    class Unavailable(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Unavailable)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        done = newscrawl_crawl(
+            "-a", f"base_url=http://127.0.0.1:{server.server_port}", "-a", "channels=weifang/news", "-s", "RETRY_TIMES=0", *FAST,
+            data_dir=tmp_path, database_url=sqlite_url,
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == EXIT_FAILED, done.stdout + done.stderr
+
+
+def test_the_database_named_with_dash_s_is_the_one_used(tmp_path, mirror):
+    wanted = tmp_path / "wanted.db"
+    done = newscrawl_crawl(
+        "-a", f"base_url={mirror.base_url}", "-a", "channels=zibo/news", "-s", f"NEWSCRAWL_DATABASE_URL=sqlite:///{wanted}", *FAST,
+        data_dir=tmp_path, database_url="",
+    )  # fmt: skip
+    assert done.returncode == EXIT_OK, done.stderr
+    assert count_articles(f"sqlite:///{wanted}") > 0

@@ -170,3 +170,13 @@ def test_an_edit_of_the_title_alone_is_a_new_version_too(database_url, open_stor
     store._flush_with_retries([make_article("2000003", "正文不变。", title="新标题")])
     assert [tuple(r) for r in rows(database_url, "SELECT title, version FROM articles")] == [("新标题", 2)]
     assert store.stats.get_value("store/articles_updated") == 1 and store.stats.get_value("store/articles_unchanged") == 1
+
+
+def test_a_long_key_from_another_site_is_stored_on_both_databases(database_url, open_store):
+    url = "https://news.example.cn/" + "a" * 250 + "/2019/story.html?id=1"
+    long_one = make_article("2000004", "别的网站的文章。")
+    long_one.url = long_one.canonical_url = url
+    long_one.article_key, long_one.source, long_one.etag = url.split("//")[1], "来源" * 80, '"' + "e" * 300 + '"'
+    store = open_store(database_url)
+    store._flush_with_retries([long_one])
+    assert rows(database_url, "SELECT count(*) FROM articles")[0][0] == 1
