@@ -38,6 +38,8 @@ TRAILING_MARKERS = (
 TAGLINE = re.compile(r"^\S{1,8}新闻\s*[,，]")  # 潍坊新闻,讲述家乡的故事。...
 NOISE_LINES = re.compile(r"^(?:大字|中字|小字|【?打印】?\s*【?关闭】?|返回|https?://\S+|www\.\S+)$")
 CAPTION = re.compile(r"^图\s*[①-⑳\d]*\s*[:：]")
+BREADCRUMB_LEAD = 12  # 地方网 may follow a "you are here" label: 您现在的位置：地方网 > …
+HEADLINE_MIN_CHARS, HEADLINE_MIN_SHARE = 6, 0.6  # a cut-short headline still shows most of it
 TITLE_SUFFIX = re.compile(r"[_|｜\-–—]\s*(?:\S{0,8}新闻\s*[_|｜\-–—]\s*)?" + PORTAL_NAME + r".*$")
 
 
@@ -70,7 +72,7 @@ class YybnetArticlePage:
         for end, text in enumerate(self.texts):
             if text.endswith(BREADCRUMB_END) and len(text) < 80:
                 for start in range(end, max(-1, end - 12), -1):
-                    if self.texts[start].startswith(PORTAL_NAME):
+                    if PORTAL_NAME in self.texts[start][:BREADCRUMB_LEAD]:  # 地方网 > …, or 当前位置：地方网 > …
                         return start, end
                     if len(self.texts[start]) > 40:
                         break
@@ -82,7 +84,7 @@ class YybnetArticlePage:
         wanted = self._title_from_head()
         if wanted:
             for i in range(start, len(self.texts)):
-                if self.texts[i] and (self.texts[i] == wanted or wanted.startswith(self.texts[i]) and len(self.texts[i]) >= 4):
+                if self.texts[i] and is_same_headline(self.texts[i], wanted):
                     return i
         meta = self._find_meta(start)
         if meta is not None:  # the headline is the last line of text before the meta line
@@ -135,14 +137,18 @@ class YybnetArticlePage:
     def _title_from_head(self) -> str:
         return TITLE_SUFFIX.sub("", page_title(self.doc)).strip()
 
+    def breadcrumb_text(self) -> str:
+        start, end = self.breadcrumb_span
+        text = " ".join(self.texts[start : end + 1])
+        return text[text.index(PORTAL_NAME) :]
+
     def title(self) -> str | None:
         return self.texts[self.headline_index] if self.headline_index is not None else None
 
     def breadcrumbs(self) -> list[str]:
         if not self.breadcrumb_span:
             return []
-        start, end = self.breadcrumb_span
-        crumbs = BREADCRUMB_SEPARATORS.split(" ".join(self.texts[start : end + 1]))
+        crumbs = BREADCRUMB_SEPARATORS.split(self.breadcrumb_text())
         return [c.strip() for c in crumbs if c.strip() and c.strip() != BREADCRUMB_END]
 
     def channel(self) -> str | None:
@@ -261,6 +267,14 @@ class YybnetArticlePage:
             extra={"fallback": [f for f in fallbacks if not f.endswith("_raw")]} if fallbacks else None,
             **fields,
         )
+
+
+def is_same_headline(line: str, title: str) -> bool:
+    """A page line shows the <title>'s headline: equal, or one cut short of the other (but not a mere word)."""
+    if line == title:
+        return True
+    shorter, longer = sorted((line, title), key=len)
+    return longer.startswith(shorter) and len(shorter) >= max(HEADLINE_MIN_CHARS, HEADLINE_MIN_SHARE * len(longer))
 
 
 def is_page_furniture(text: str) -> bool:

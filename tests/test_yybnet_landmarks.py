@@ -1,0 +1,31 @@
+"""Small rules of the yybnet page object, as tables."""
+
+import pytest
+
+from newscrawl.pages.yybnet import YybnetArticlePage, is_same_headline
+
+URL = "https://www.yybnet.net/weifang/news/201708/7283011.html"
+
+
+@pytest.mark.parametrize(
+    "line, title, same",
+    [
+        ("潍坊市启动党建引领示范工程", "潍坊市启动党建引领示范工程", True),
+        ("潍坊市启动党建引领示范工程全面推进", "潍坊市启动党建引领示范工程", True),  # <title> cut short
+        ("潍坊市启动党建引领示范", "潍坊市启动党建引领示范工程", True),  # the page's line cut short
+        ("潍坊新闻", "潍坊新闻发布会召开 通报上半年经济运行", False),  # a nav item is not the headline
+        ("潍坊", "潍坊", True),
+    ],
+)
+def test_is_same_headline(line, title, same):
+    assert is_same_headline(line, title) is same
+
+
+@pytest.mark.parametrize("prefix", ["", "您现在的位置：", "当前位置: "])
+def test_breadcrumb_with_or_without_a_you_are_here_label(prefix):
+    markup = f"""<html><head><title>标题一二三四五_潍坊新闻_地方网</title></head><body>
+    <div>{prefix}地方网 &gt; 山东 &gt; 潍坊市 &gt; 潍坊新闻 &gt; 正文</div><h1>标题一二三四五</h1>
+    <div>来源:潍坊日报 2017-08-13 09:19</div><p>正文第一段，内容充实。</p></body></html>"""
+    page = YybnetArticlePage(URL, markup)
+    assert page.breadcrumbs() == ["地方网", "山东", "潍坊市", "潍坊新闻"]
+    assert page.title() == "标题一二三四五"
