@@ -37,6 +37,8 @@ TRAILING_MARKERS = (
 )  # fmt: skip
 TAGLINE = re.compile(r"^\S{1,8}新闻\s*[,，]")  # 潍坊新闻,讲述家乡的故事。...
 NOISE_LINES = re.compile(r"^(?:大字|中字|小字|【?打印】?\s*【?关闭】?|返回|https?://\S+|www\.\S+)$")
+# Font-size controls: 字体：大 中 小, 字号：A+ A-, 【大 中 小】
+FONT_SIZE_CONTROL = re.compile(r"^[【\[]?\s*(?:(?:字体|字體|字号|字號)\s*[:：]?\s*)?(?:[大中小]\s*){2,3}[】\]]?$|^[【\[]?\s*(?:字体|字體|字号|字號)\s*[:：]?[\sA-Za-z+＋\-－【】\[\]大中小]{0,16}$")
 CAPTION = re.compile(r"^图\s*[①-⑳\d]*\s*[:：]")
 BREADCRUMB_LEAD = 12  # 地方网 may follow a "you are here" label: 您现在的位置：地方网 > …
 HEADLINE_MIN_CHARS, HEADLINE_MIN_SHARE = 6, 0.6  # a cut-short headline still shows most of it
@@ -280,7 +282,7 @@ def is_same_headline(line: str, title: str) -> bool:
 def is_page_furniture(text: str) -> bool:
     """Buttons, notices and codes that stand among the paragraphs but are not the article (generic's rules)."""
     return bool(
-        NOISE_LINES.match(text) or generic.SHARE_LINE.match(text) or generic.ORIGINAL_TITLE.match(text)
+        NOISE_LINES.match(text) or FONT_SIZE_CONTROL.match(text) or generic.SHARE_LINE.match(text) or generic.ORIGINAL_TITLE.match(text)
         or generic.EDITION_CODE.match(text) or (generic.COPYRIGHT_LINE.search(text) and len(text) < 200)
     )  # fmt: skip
 
