@@ -13,6 +13,8 @@ Conventions beyond the role words:
   editor; a code standing alone (责任编辑：NF041) is the only name given and is kept as the editor.
 - Label words of a meta or copyright line (发布日期, 时间, 版权声明, 点击, 浏览 539, 所属分类) are never
   names: they are skipped like dates, also where glued to a name (龙慧发布日期).
+- Badges beside credits (原创, 转载, 独家, 首发) are never names: skipped like labels.
+- A contributor's suffix credit (欧阳晴参与采写, 张三参与报道, 李四对此文亦有贡献) names an author.
 - Function words that given names use (在, 从: 李在山, 沈从文) are accepted in a 3-character
   surname-initial token set apart from its role word; a glued run (记者在现场) stays no name.
 - A standalone line ending in an ellipsis is a teaser, not a credit; a trailing bracket the page never
@@ -38,6 +40,9 @@ _ROLES: dict[str, tuple[str, int]] = {
     **dict.fromkeys(["口述", "整理", "摄影", "攝影", "文/图", "图/文", "文图", "图文", "文·图", "文/圖", "文", "图", "圖"], (AUTHOR, BOTH)),
     **dict.fromkeys(["摄影报道", "摄影報導", "摄", "攝", "报道", "報導", "报导", "即时报道", "即時報導", "综合报道", "綜合報導",
                      "联合报道", "供图", "供圖", "制图", "製圖", "绘图", "繪圖"], (AUTHOR, POST)),
+    # a suffix credit of a contributor closing a paragraph: (欧阳晴参与采写), (X参与报道), (X对此文亦有贡献)
+    **dict.fromkeys(["参与采写", "參與採寫", "参与报道", "參與報導", "参与采访", "參與採訪", "对此文亦有贡献", "對此文亦有貢獻",
+                     "对本文亦有贡献", "對本文亦有貢獻", "对此文有贡献", "对本文有贡献", "亦有贡献", "亦有貢獻"], (AUTHOR, POST)),
     **dict.fromkeys(["责任编辑", "責任編輯", "编辑", "編輯", "责编", "責編", "校对", "校對", "美编", "美編"], (EDITOR, BOTH)),
     **dict.fromkeys(["来源", "來源", "稿源", "出处", "审核", "審核", "审校", "终审", "监制", "主编", "编审", "统筹", "策划",
                      "出品", "视频", "剪辑", "设计", "翻译", "配音", "发自", "發自"], (IGNORE, PRE)),
@@ -77,6 +82,8 @@ _NON_NAME_CHARS = set("的了是说们这那据称被把吗呢吧着过没很到
 _NOT_NAMES = {"连线", "关注", "手记", "观察", "调查", "专访", "采访", "现场", "获悉", "发现", "了解", "看到", "表示", "介绍",
               "走访", "探访", "追踪", "暗访", "一行", "同志", "本人", "编者", "读者", "网友", "市民", "说明", "等人", "摄影",
               "近日", "日前", "昨日", "今日", "昨天", "今天", "目前", "近期", "据悉", "日电", "消息"}
+# Badges shown beside credits (原创 张三, 独家): never names, skipped like labels.
+_BADGES = {"原创", "原創", "转载", "轉載", "独家", "獨家", "首发", "首發"}
 _MAX_RUN = 16
 # Function words that also stand in given names (李在山, 沈从文): a 3-character token holding one of them
 # after a known surname, set apart from its role word, is a name (记者在现场 is not: glued, no surname).
@@ -193,7 +200,7 @@ def _names_in(run: str, *, glued: bool = False) -> tuple[list[str], bool]:
         if (code := _NAME_CODE_RE.match(token)) is not None:
             token = code.group("name")
         token = re.sub(r"等人?$", "", token)
-        if not token or _DATEISH_RE.fullmatch(token) or _is_org(token) or _LABEL_WORD_RE.fullmatch(token):
+        if not token or _DATEISH_RE.fullmatch(token) or _is_org(token) or _LABEL_WORD_RE.fullmatch(token) or token in _BADGES:
             continue
         if token.isascii():
             if _LATIN_NAME_RE.fullmatch(token) and not token.isdigit():
@@ -335,6 +342,17 @@ def _only_surname_names(text: str) -> bool:
     tokens = _TOKEN_RE.findall(_BRACKETS_RE.sub(" ", _normalise(text)))
     pieces = [_segment(t) if _CJK_RE.fullmatch(t) else None for t in tokens]
     return 0 < sum(len(p) for p in pieces if p) <= 4 and all(pieces)
+
+
+def person_like(token: str) -> bool:
+    """One Han token that looks like a person's full name: a known single surname and 1-2 more characters
+    (张三, 李晓明), or a compound surname and 1-2 more (申屠明, 欧阳晓东); no organisation, no common word."""
+    if not _CJK_RE.fullmatch(token) or token in _NOT_NAMES or token in _BADGES or _is_org(token) or _NON_NAME_CHARS & set(token):
+        return False
+    single, compound = _surnames()
+    if token[:2] in compound and len(token) in (3, 4):
+        return True
+    return token[0] in single and len(token) in (2, 3)
 
 
 def surname_names(text: str) -> list[str] | None:

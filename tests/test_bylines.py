@@ -1,6 +1,8 @@
 import pytest
 
-from newscrawl.bylines import Byline, byline_line, lead_byline, parse_byline, split_names, staff_line, trailing_byline
+from newscrawl.bylines import (
+    Byline, byline_line, lead_byline, parse_byline, person_like, split_names, staff_line, trailing_byline,
+)
 
 
 @pytest.mark.parametrize(
@@ -240,6 +242,10 @@ def test_lead_byline_rejects(paragraph):
         ("难道不都是利益再分配的过程吗？”（姚峰 上海报道）", ["姚峰"], []),
         ("……发展起到极大推动作用。（总台记者 张倩）", ["张倩"], []),
         ("英雄的城！（评论员 罗博 萧海川）", ["罗博", "萧海川"], []),
+        # a contributor's suffix credit
+        ("……乡土教材。（欧阳晴参与采写）", ["欧阳晴"], []),
+        ("……乡土教材。(王五、李四参与报道)", ["王五", "李四"], []),
+        ("……乡土教材。（司马川对此文亦有贡献）", ["司马川"], []),
     ],
 )
 def test_trailing_byline(paragraph, authors, editors):
@@ -251,7 +257,7 @@ def test_trailing_byline(paragraph, authors, editors):
 @pytest.mark.parametrize(
     "paragraph",
     ["会议在北京召开(图)", "他说(笑)", "市场(D)④", "没有括号的句子", "会议由市长主持（李四）", "他说。（完）", "见下表。（资料图）",
-     "……（来源：人民日报）", "……（原标题：潍坊召开会议）"],
+     "……（来源：人民日报）", "……（原标题：潍坊召开会议）", "已有3000多名学生参与。", "……（共有20人参与报道）"],
 )
 def test_trailing_byline_rejects(paragraph):
     assert trailing_byline(paragraph) is None
@@ -422,4 +428,29 @@ def test_staff_line_with_a_publication_label():
     ],
 )
 def test_given_name_function_words(text, authors):
+    assert parse_byline(text).authors == authors
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("申屠明", True), ("欧阳晓东", True), ("张三", True), ("李晓明", True),
+        # unchanged: organisations, badges, common words, long runs
+        ("临江日报", False), ("原创", False), ("市民", False), ("张三李四", False), ("新华社", False),
+    ],
+)
+def test_person_like(token: str, expected: bool) -> None:
+    assert person_like(token) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "authors"),
+    [
+        ("原创 作者：张三", ["张三"]),
+        ("独家 记者 李四", ["李四"]),
+        # unchanged: a name that merely starts like a badge word
+        ("记者 原创新", ["原创新"]),
+    ],
+)
+def test_badges_are_never_names(text: str, authors: list[str]) -> None:
     assert parse_byline(text).authors == authors

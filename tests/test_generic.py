@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -184,6 +184,12 @@ def test_source_is_never_an_author() -> None:
         ("2015-07-03 04:09:59　来源: 第一财经日报(上海)", "第一财经日报"),
         ("来源：人民日报海外版 中国青年网", "人民日报海外版"),
         ("来源：证券日报-资本证券网", "证券日报-资本证券网"),
+        # a counter word before its number ends the value, also glued to it
+        ("来源: 新京报参与 2381 评论 512", "新京报"),
+        ("来源：新京报 跟帖：12", "新京报"),
+        ("来源：晨报人气90", "晨报"),
+        # without a number after it the word is part of the name
+        ("来源：参与者报", "参与者报"),
         ("来源：", None),
         ("没有标签的一行", None),
     ],
@@ -199,6 +205,11 @@ def test_source_after_label(text: str, source: str | None) -> None:
         ("2020-10-04 15:05聯合報 記者林宸誼／即時報導", "聯合報"),
         ("2022-02-13 23:37", None),
         ("2022-02-13 23:37 张三", None),
+        # an unlabelled 微信公众号 line: the account right before the time; a badge is never the source
+        ("原创 申屠明 临江日报 2021-06-02 08:00", "临江日报"),
+        ("原创 临江日报 2021-06-02 08:00", "临江日报"),
+        ("原创 2021-06-02 08:00", None),
+        ("独家 张三 2021-06-02 08:00", None),
     ],
 )
 def test_source_beside_time(text: str, source: str | None) -> None:
@@ -742,3 +753,133 @@ def test_pointer_caption_credit(credit: str, authors: list[str]) -> None:
 def test_find_meta_keeps_update_times_apart(head: str, times: list, update_times: list) -> None:
     meta = generic.find_meta(generic.parse_html(f"<html><head>{head}</head><body><p>x</p></body></html>"))
     assert (meta.times, meta.update_times) == (times, update_times)
+
+
+# --- an e-paper page: a 引题 in the table row above the headline's row, the date of the issue line ---
+
+
+def _epaper_page(*, issue: str = "第A05版：本地新闻&nbsp;&nbsp;2018年07月20日", kicker: str = "入伏首日 记者跟随洒水车夜间作业",
+                 credit: str = "") -> str:
+    return f"""<html><head><title>三伏天里的城市降温师-某晚报数字报</title></head><body>
+<div>{issue}</div><h4>版面导航</h4><ul><li>第A01版：要闻</li><li>第A05版：本地新闻</li></ul>
+<table><tr><td>{kicker}</td></tr><tr><td><h1>三伏天里的城市降温师</h1></td></tr>{credit}
+<tr><td><p>{PARA_1}</p><p>{PARA_2}</p></td></tr></table></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "subtitle"),
+    [
+        ({}, "入伏首日 记者跟随洒水车夜间作业"),
+        ({"kicker": "入伏首日 洒水车夜间作业忙"}, "入伏首日 洒水车夜间作业忙"),
+        # unchanged: a credit, a labelled line or a navigation item above the headline is no 引题
+        ({"kicker": "本报记者 钱朵朵 文/图"}, None),
+        ({"kicker": "作者：钱朵朵 来源：某晚报"}, None),
+        ({"kicker": "第A05版：本地新闻"}, None),
+    ],
+)
+def test_kicker_in_the_row_above_the_headline(kwargs: dict, subtitle: str | None) -> None:
+    article = extract(_epaper_page(**kwargs), now=NOW)
+    assert article.title == "三伏天里的城市降温师"
+    assert article.subtitle == subtitle
+
+
+@pytest.mark.parametrize(
+    ("issue", "expected"),
+    [
+        ("第A05版：本地新闻&nbsp;&nbsp;2018年07月20日", date(2018, 7, 20)),
+        ("2018年07月20日 第 5 版", date(2018, 7, 20)),
+        # unchanged: no page named, or no year: no issue date
+        ("本地新闻&nbsp;&nbsp;2018年07月20日", None),
+        ("第A05版：本地新闻 07月20日", None),
+    ],
+)
+def test_issue_line_dates_an_epaper_page(issue: str, expected: date | None) -> None:
+    article = extract(_epaper_page(issue=issue), now=NOW)
+    assert (article.published_at.date() if article.published_at else None) == expected
+    if expected is not None:
+        assert article.extra["published_has_time"] is False
+
+
+def test_issue_line_yields_to_a_shown_time() -> None:
+    credit = "<tr><td>发布时间：2018-07-19 22:10</td></tr>"
+    article = extract(_epaper_page(credit=credit), now=NOW)
+    assert article.published_at == datetime(2018, 7, 19, 22, 10, tzinfo=BEIJING)
+
+
+# --- a caption right under the headline's byline: its photographer is no author, the caption is body ---
+
+
+@pytest.mark.parametrize(
+    ("caption", "authors", "in_body"),
+    [
+        ("工人正在调试灯组 本报记者 司马川 摄", ["胡晓蓉", "田野"], True),
+        ("市民在公园赏花 通讯员 陶兴 摄", ["胡晓蓉", "田野"], True),
+        # unchanged: a credit line of its own right after an image is a byline
+        ("本报记者 司马川 摄", ["胡晓蓉", "田野", "司马川"], False),
+        # unchanged: a credit of the text after an image
+        ("本报记者 司马川 文/图", ["胡晓蓉", "田野", "司马川"], False),
+    ],
+)
+def test_caption_after_the_byline_is_no_meta_line(caption: str, authors: list[str], in_body: bool) -> None:
+    html = f"""<html><head><title>元宵灯会今晚亮灯_某晚报</title></head><body><table>
+<tr><td><h1>元宵灯会今晚亮灯</h1></td></tr><tr><td>某晚报记者 胡晓蓉 实习生 田野</td></tr>
+<tr><td><table><tr><td><img src='/1.jpg'></td></tr><tr><td>{caption}</td></tr></table>
+<p>{PARA_1}</p><p>{PARA_2}</p></td></tr></table></body></html>"""
+    article = extract(html, now=NOW)
+    assert article.authors == authors
+    assert (caption in (article.body or "")) is in_body
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "authors"),
+    [
+        ("原创 申屠明 临江日报 2021-06-02 08:00", "临江日报", ["申屠明"]),
+        ("转载 欧阳晓东 张三 某某发布 2021-06-02 08:00", "某某发布", ["欧阳晓东", "张三"]),
+        # unchanged: two persons, a common word before the slot, labels, or words after the time
+        ("张三 李四 2021-06-02 08:00", None, []),
+        ("市民 临江日报 2021-06-02 08:00", None, []),
+        ("作者 申屠明 临江日报 2021-06-02 08:00", None, []),
+        ("申屠明 临江日报 2021-06-02 08:00 阅读 100", None, []),
+        ("淄博晚报 2014-05-06 17:22 大字", None, []),
+    ],
+)
+def test_unlabelled_meta_line_slots(text: str, source: str | None, authors: list[str]) -> None:
+    assert generic.unlabelled_slots(text) == (source, authors)
+
+
+def test_wechat_style_meta_line_gives_account_and_author() -> None:
+    html = f"""<html><head><title>好消息！看病可以先诊疗后付费了</title></head><body>
+<h1>好消息！看病可以先诊疗后付费了</h1><div><span>原创</span> <span>申屠明</span> <a href='#'>临江日报</a>
+<em>2021-06-02 08:00</em></div><div><p>{PARA_1}</p><p>{PARA_2}</p></div></body></html>"""
+    article = extract(html, now=NOW)
+    assert (article.source, article.authors) == ("临江日报", ["申屠明"])
+
+
+@pytest.mark.parametrize(
+    ("line", "in_body"),
+    [
+        ("审核：欧钰涵", False),
+        ("监制：张三 李四", False),
+        # unchanged: a sentence that opens with the word stays body
+        ("审核：经过三轮严格审查，项目最终获批。", True),
+    ],
+)
+def test_production_staff_line_is_no_body_and_names_no_one(line: str, in_body: bool) -> None:
+    article = extract(_photo_page(f"<p>{PARA_1}</p><p>{PARA_2}</p><p>编辑：乔雨欣</p><p>{line}</p>"))
+    assert (line in (article.body or "")) is in_body
+    assert article.editors == ["乔雨欣"]
+    assert article.authors == []
+
+
+@pytest.mark.parametrize(
+    ("tail", "kept"),
+    [
+        ("<p><img src='/1.jpg'></p><p>洒水车在主干道上作业</p>", "洒水车在主干道上作业"),
+        # unchanged: a short scrap closing the text without an image above it goes
+        ("<p>洒水车在主干道上作业</p>", None),
+    ],
+)
+def test_caption_closing_the_text_is_kept(tail: str, kept: str | None) -> None:
+    article = extract(_photo_page(f"<p>{PARA_1}</p><p>{PARA_2}</p>{tail}"))
+    assert article.body is not None
+    assert article.body.split("\n")[-1] == (kept or PARA_2)

@@ -19,11 +19,14 @@ It works from text landmarks, text density and position, never from the markup o
    `<title>`/og:title/JSON-LD headline and closeness before the body; when `<title>` agrees with no
    line (missing, or the site's name only) the headline-like line just above the meta line wins.
    `find_subtitle` takes the 引题/副题 beside it (a `——` line, a twin line, a line the `<title>` joins,
-   or a 引题 that is the element right before the headline's heading element, headline-sized, with no
-   link and not named in `<title>`: column names and breadcrumbs above a headline fail one of these;
+   or a 引题 that is the element right before the headline's heading element (or before the wrappers,
+   such as table cells and rows, that hold nothing but the headline), headline-sized, with no
+   link and not named in `<title>`, and holding a label word only inside its prose (`记者跟随…`, never
+   `记者 张三` or `作者：`): column names and breadcrumbs above a headline fail one of these;
    or a smaller h2-h4 heading right after the headline heading and right before the meta line). A
    breadcrumb (`首页 - 新闻动态`, `首页 > 新闻`, `当前位置：…`) is never the headline.
-6. `find_meta_line` takes the short lines near the headline that hold a time or a 来源/作者/编辑 label;
+6. `find_meta_line` takes the short lines near the headline that hold a time or a 来源/作者/编辑 label,
+   never an image caption closing with its photo credit (`_captioned_photo_credit`);
    the article's time (`find_published`), its source (`find_source`) and its people
    (`labelled_people`) come from there, never from side lists, related items or comments.
    The 来源 label has its other forms (来源于, 稿源, 消息来源, 文章/新闻来源, 出处; never 图片来源 or
@@ -34,13 +37,15 @@ It works from text landmarks, text density and position, never from the markup o
    (`is_time_line`, e.g. a 发布日期 or 版权声明 box right after the text), beats a date that only
    stands near the headline. A year-less shown time (`10-08 12:00`, `发布时间：09-3022:46`) takes the
    URL's year, else the year of a structured (publication or update) time with the same month-day
-   (`_year_hint`), never silently 'now''s year when the page dates itself. On a self-media page with no
+   (`_year_hint`), never silently 'now''s year when the page dates itself. A page with no other time
+   takes the date of an e-paper issue line above the headline (`issue_date`: `第A05版：本地新闻 2018年07月20日`). On a self-media page with no
    来源 label the source is the publishing account (`publishing_account`: a bare name line right after its
    avatar image, between the headline and the time line), before the name beside the time (which there
    may be the account's company).
 7. `clean_body` drops headline repeats, the meta line, standalone bylines and staff lines (their names
    go to authors/editors), `原标题` lines, share buttons and app prompts, copyright and edition lines,
-   duplicates, and everything from a 相关新闻/新闻推荐/猜你喜欢/分享到 landmark on; it reads staff,
+   duplicates, production-staff lines (`审核：欧钰涵`: their names are neither authors nor editors), and
+   everything from a 相关新闻/新闻推荐/猜你喜欢/分享到 landmark on; it reads staff,
    labelled-time and 来源 lines (`is_source_line`: `版权声明 来源：当代商报 …`) just after the article
    too, but never past a landmark that opens other stories
    (`opens_other_stories`: every landmark but a share bar or a keyword line), so a teaser's
@@ -65,7 +70,9 @@ field as a fallback:
     labelled_people(zone.text)                              -> bylines.Byline
     find_images(body, url)                                  -> list[Image]
 
-Smaller pure helpers are table-tested: `source_after_label`, `source_beside_time`, `trim_source`,
+Smaller pure helpers are table-tested: `source_after_label` (whose value stops before a counter and
+its number: `新京报参与 2381` -> 新京报), `source_beside_time`, `unlabelled_slots` (`原创 申屠明 临江日报
+2021-06-02 08:00`: badge, author, account), `trim_source`,
 `is_source_line`, `is_time_line`, `title_segments`,
 `labelled_people` (which also reads the names just before a 文/图 or 摄影 label: `10:15 顾庆宏 文/图`).
 `extract(html, url, now=...)` runs them all and records in `Article.extra["rules"]` which rule gave
@@ -164,6 +171,11 @@ PHOTO_CREDIT = re.compile(r"[摄攝]|供[图圖]")
 CAPTION_POINTER = re.compile(r"^\s*[▲△↑⬆☝]")
 STAFF_WORD = re.compile(r"编辑|編輯|责编|責編|校对|校對|美编|美編")
 TEXT_CREDIT = re.compile(r"文\s*[/／·]?\s*[图圖]|[图圖]\s*[/／·]?\s*文|[/／]\s*文|文\s*[/／]")
+# A production-staff line (审核：欧钰涵, 监制：张三 李四): names only, under a role that is neither author nor editor.
+PRODUCTION_STAFF_LINE = re.compile(
+    r"^[\s【\[（(]*(?:审核|審核|审校|審校|初审|复审|终审|終審|监制|監製|统筹|統籌|策划|策劃|出品人|主编|主編|编审|編審)"
+    r"\s*[：:]\s*[\u4e00-\u9fff·]{2,6}(?:\s*[、，,\s]\s*[\u4e00-\u9fff·]{2,6}){0,3}[】\]）)]?\s*$"
+)
 STAFF_LABEL_LINE = re.compile(r"^[\s【\[（(]*(?:责任编辑|責任編輯|责编|責編|编辑|編輯|校对|校對|美编|美編)\s*[：:]")
 BRACKETED = re.compile(r"[【\[（(〔]([^】\]）)〕]{2,40})[】\]）)〕]")
 SQUARE_BRACKETED = re.compile(r"[【\[]([^】\]]{2,20})[】\]]")
@@ -171,10 +183,12 @@ LEAD_BRACKET = re.compile(r"^\s*[〔【\[（(]([^〕】\]）)]{2,30})[〕】\]�
 META_LABEL = re.compile(
     "|".join(re.escape(x) for x in sorted(("来源", "來源", "稿源", "出处") + PEOPLE_LABELS + TIME_LABELS, key=len, reverse=True))
 )
+# Counter words of a meta line, before their number: 参与 2381, 跟帖：12, 人气 90 (also glued to a source).
+COUNTER_WORD = r"(?:参与|參與|跟帖|评论|評論|阅读|閱讀|浏览|瀏覽|点击|點擊|人气|人氣|热度|熱度)(?:量|数|數|人数|次数)?\s*[：:]?\s*(?=\d)"
 # Where the value of a 来源 label ends.
 SOURCE_STOP = re.compile(
     r"\s{2,}|[|｜【】\[\]\s]*(?:" + "|".join(re.escape(x) for x in PEOPLE_LABELS + TIME_LABELS + OTHER_META_LABELS)
-    + r")|[|｜]|\s+(?=\d)|\s+(?:https?://|www\.)|https?://"
+    + r")|[|｜【】\[\]\s]*" + COUNTER_WORD + r"|[|｜]|\s+(?=\d)|\s+(?:https?://|www\.)|https?://"
 )
 SOURCE_TRIM = " \t:：·,，;；|｜-—/\\()（）[]【】「」<>《》\"'“”"
 SOURCE_TRAILING_BRACKET = re.compile(r"\s*[（(][^（()）]{1,12}[)）]?\s*$")
@@ -840,7 +854,9 @@ def _subtitle_beside(lines: list[Line], place: int, title: Headline, meta: PageM
         line = lines[index]
         text = line.text
         dashed = SUBTITLE_DASH.match(text)
-        if line.chars < 2 or line.chars > 80 or line.link_ratio > 0.2 or (_is_meta_text(text) and not dashed):
+        if line.chars < 2 or line.chars > 80 or line.link_ratio > 0.2:
+            continue
+        if _is_meta_text(text) and not dashed and not (offset == -1 and _kicker_with_label_word(line, head_line, full_refs)):
             continue
         if norm(text) == norm(title.text) or is_block_end(text) or SHARE_LINE.match(text) or BREADCRUMB.search(text):
             continue
@@ -911,18 +927,47 @@ def _kicker_above(line: Line, head_line: Line, full_refs: list[str]) -> bool:
     if heading is None or not KICKER_MIN_CHARS <= line.chars <= KICKER_MAX_CHARS or line.link_chars:
         return False
     text = norm(line.text)
-    if text.endswith((":", "：")) or any(text in ref for ref in full_refs):
-        return False
+    if text.endswith((":", "：")) or any(text in ref for ref in full_refs) or ISSUE_PAGE.search(text):
+        return False  # a label, the site or column name, or an e-paper page name (第A05版：本地新闻)
     # a column path (潍坊新闻 · 寿光新闻) names a part the <title> carries as a separate segment
     title_parts = {norm(part) for ref in full_refs for part in TITLE_SEPARATORS.split(ref) if part}
     if any(norm(part) in title_parts for part in KICKER_PARTS.split(line.text) if len(norm(part)) >= 2):
         return False
-    previous = heading.getprevious()
-    while previous is not None and (not isinstance(previous.tag, str) or not norm(previous.text_content())):
-        previous = previous.getprevious()
+    previous = _element_before(heading)
     if previous is None or norm(previous.text_content()) != text:
         return False
     return previous is line.owner or any(element is line.owner for element in previous.iter())
+
+
+def _kicker_with_label_word(line: Line, head_line: Line, full_refs: list[str]) -> bool:
+    """A 引题 above the headline that merely holds a label word in its prose (入伏首日 记者跟随洒水车夜间作业):
+    no time, no 来源, no label followed by a colon, and no credit the bylines module reads."""
+    text = line.text
+    if dates.find_times(text) or SOURCE_LABEL.search(text) or SOURCE_LABEL_BARE.search(text):
+        return False
+    if re.search(rf"(?:{META_LABEL.pattern})\s*[：:/／]", text) or _people_line(text) is not None:
+        return False
+    return _kicker_above(line, head_line, full_refs)
+
+
+KICKER_WRAPPER_LEVELS = 3  # wrappers holding only the headline (td, tr) climbed to find the element before it
+
+
+def _element_before(element: Any) -> Any | None:
+    """The element with text right before `element` (empty siblings skipped); where `element` is the first
+    with text in a wrapper that holds nothing but its text (<tr><td><h1>…), the element before that wrapper."""
+    own = norm(element.text_content())
+    for _ in range(KICKER_WRAPPER_LEVELS + 1):
+        previous = element.getprevious()
+        while previous is not None and (not isinstance(previous.tag, str) or not norm(previous.text_content())):
+            previous = previous.getprevious()
+        if previous is not None:
+            return previous
+        parent = element.getparent()
+        if parent is None or norm(parent.text_content()) != own or (parent.text or "").strip():
+            return None
+        element = parent
+    return None
 
 
 def _related(a: Any, b: Any) -> bool:
@@ -964,6 +1009,18 @@ def _looks_meta(line: Line) -> bool:
     return bool(META_LABEL.search(line.text)) and line.chars <= 60 and not SENTENCE_END.search(line.text)
 
 
+def _captioned_photo_credit(line: Line) -> bool:
+    """An image caption that describes the picture and closes with its photo credit (`工人正在调试灯组 本报记者
+    司马川 摄`): body text, never a meta line, and its photographer is no author. A bare credit line of its
+    own (`记者 张三 摄`), a text credit (文/图), a time or a 来源 label keep a line out of this."""
+    text = line.text
+    if not is_caption(line) or not PHOTO_CREDIT.search(text) or TEXT_CREDIT.search(text):
+        return False
+    if SOURCE_LABEL.search(text) or dates.find_times(text) or STAFF_WORD.search(text):
+        return False
+    return _people_line(text) is None
+
+
 def find_meta_line(lines: list[Line], title: Headline | None, body: Body | None) -> MetaLine:
     """The short lines right after the headline (or just before it) holding its time and labels."""
     zone = MetaLine()
@@ -979,7 +1036,7 @@ def find_meta_line(lines: list[Line], title: Headline | None, body: Body | None)
             break
         if is_prose(line) and not _looks_meta(line) and body is not None and line.index >= body.start:
             break
-        if _looks_meta(line):
+        if _looks_meta(line) and not _captioned_photo_credit(line):
             zone.indexes.append(line.index)
     has_time = any(dates.find_times(lines[i].text) for i in zone.indexes)
     if not has_time and title is not None and title.index is not None:
@@ -1143,6 +1200,24 @@ def find_published(
     return None, ""
 
 
+# The issue line of an e-paper page: the page (版) the story is printed on and the issue's date.
+ISSUE_PAGE = re.compile(r"第\s*[A-Za-z]{0,2}\s*\d{1,3}\s*版")
+ISSUE_LINE_MAX_CHARS = 60
+
+
+def issue_date(lines: list[Line], before: int, *, now: datetime | None = None) -> dates.FoundTime | None:
+    """The date of an e-paper issue line above the headline (`第A05版：本地新闻  2018年07月20日`): a short
+    line, mostly not link text, naming a page (第…版) and a date with its year. The last resort for a page
+    that shows no other time: the story was published in that issue."""
+    for line in lines[:before]:
+        if line.chars > ISSUE_LINE_MAX_CHARS or line.link_ratio > 0.5 or not ISSUE_PAGE.search(line.text):
+            continue
+        for found in dates.find_times(line.text, now=now):
+            if not found.yearless:
+                return found
+    return None
+
+
 def _meta_company(text: str) -> bool:
     """A line that also holds a 来源 or a people label: there a bare 时间：/日期： labels the article's time."""
     return bool(SOURCE_LABEL.search(text) or PEOPLE_LABEL.search(text))
@@ -1220,12 +1295,43 @@ def trim_source(value: str) -> str:
     return core
 
 
+# Badges a meta line shows beside the names: never a name nor a source.
+BADGE_WORDS = re.compile(r"^(?:原创|原創|转载|轉載|独家|獨家|首发|首發|置顶|置頂|热门|熱門|推荐|推薦)$")
+
+
+def unlabelled_slots(text: str) -> tuple[str | None, list[str]]:
+    """In a meta line with no labels at all whose words all stand before its time (`原创 申屠明 临江日报
+    2021-06-02 08:00`, a 微信公众号 line): the word right before the time is the source slot (the
+    publishing account) and the person-looking names before it (a known surname and 1-2 characters,
+    compound surnames too) are its authors. Badges (原创, 转载, 独家) are skipped. (None, []) unless there
+    are at least two such words, the slot word is no person's name and every word before it is one."""
+    times = dates.find_times(text)
+    if not times or META_LABEL.search(text) or SOURCE_LABEL.search(text) or NON_PEOPLE_LABEL.search(text):
+        return None, []
+    if _clean_text(UI_WORDS.sub(" ", text[times[-1].end :])).strip(SOURCE_TRIM + " "):
+        return None, []  # words after the time: not this layout
+    words = [w.strip(SOURCE_TRIM) for w in UI_WORDS.sub(" ", text[: times[0].start]).split()]
+    words = [w for w in words if w and not BADGE_WORDS.match(w)]
+    if len(words) < 2 or not all(CJK.search(w) or re.search(r"[A-Za-z]{2}", w) for w in words):
+        return None, []
+    slot, names = words[-1], words[:-1]
+    if not 2 <= len(slot) <= ACCOUNT_MAX_CHARS or bylines.person_like(slot) and not ORG_SUFFIX.search(slot):
+        return None, []
+    if len(names) > 3 or not all(bylines.person_like(name) for name in names):
+        return None, []
+    return slot, names
+
+
 def source_beside_time(text: str) -> str | None:
     """In a meta line without a 来源 label (`淄博晚报 2014-05-06 17:22 大字`, `2020-10-04 15:05聯合報 記者…`),
-    the one name written beside the time, if it is not a person's."""
+    the one name written beside the time, if it is not a person's; or the source slot of an unlabelled
+    line of names before the time (`unlabelled_slots`). A badge (原创) is never the source."""
     times = dates.find_times(text)
     if not times or SOURCE_LABEL.search(text):
         return None
+    slot, _ = unlabelled_slots(text)
+    if slot:
+        return slot
     first = times[0]
     rest = text[: first.start] + "  " + text[first.end :]
     for found in dates.find_times(rest)[::-1]:
@@ -1234,6 +1340,7 @@ def source_beside_time(text: str) -> str | None:
     rest = UI_WORDS.sub(" ", rest)
     words = [w.strip(SOURCE_TRIM) for w in rest.split()]
     words = [w for w in words if w and not META_LABEL.search(w) and (CJK.search(w) or re.search(r"[A-Za-z]{2}", w))]
+    words = [w for w in words if not BADGE_WORDS.match(w)]
     if len(words) != 1 or not 2 <= len(words[0]) <= SOURCE_MAX_CHARS:
         return None
     word = words[0]
@@ -1389,6 +1496,7 @@ def clean_body(
     cut = body.end
     leads_tried = 0
     seen_text: set[str] = set()
+    captions: set[int] = set()  # indexes in out.paragraphs of captions right under an image in the text
 
     def drop(reason: str) -> None:
         out.dropped[reason] = out.dropped.get(reason, 0) + 1
@@ -1431,6 +1539,9 @@ def clean_body(
             take_people(parse_people(text), text)
             drop("staff-label-line")
             continue
+        if PRODUCTION_STAFF_LINE.match(text) and line.chars <= 40:
+            drop("production-staff-line")  # 审核：欧钰涵 names no author or editor and is no body
+            continue
         if ORIGINAL_TITLE.match(text):
             drop("original-title")
             continue
@@ -1453,7 +1564,8 @@ def clean_body(
         if line.chars >= 20 and norm(text) in seen_text:
             drop("duplicate")
             continue
-        if not seen_prose and _looks_meta(line) and line.chars <= 80 and not DATELINE.search(text) and not lead_credit(text):
+        if (not seen_prose and _looks_meta(line) and line.chars <= 80 and not DATELINE.search(text) and not lead_credit(text)
+                and not _captioned_photo_credit(line)):
             take_people(labelled_people(text), text)
             drop("meta-like")
             continue
@@ -1483,9 +1595,12 @@ def clean_body(
             out.bylines.append(trailing.raw)
         out.paragraphs.append(text)
         seen_text.add(norm(text))
+        if seen_prose and line.after_image and is_caption(line) and CJK.search(text):
+            captions.add(len(out.paragraphs) - 1)
         seen_prose = seen_prose or is_prose(line)
-    # trailing short lines that are not prose (edition codes, lone labels) go too
-    while out.paragraphs and (
+    # trailing short lines that are not prose (edition codes, lone labels) go too, but not the caption of
+    # an image inside the text (洒水车在主干道上作业)
+    while out.paragraphs and len(out.paragraphs) - 1 not in captions and (
         len(norm(out.paragraphs[-1])) <= 3
         or len(norm(out.paragraphs[-1])) < TAIL_JUNK_CHARS and not CJK_PUNCTUATION.search(out.paragraphs[-1])
         and len(out.paragraphs) > 1
@@ -1605,6 +1720,9 @@ def zone_people(lines: list[Line], zone: MetaLine) -> bylines.Byline:
             people = _people_line(text)
         if people is None:
             people = labelled_people(text)
+        if not (people.authors or people.editors):
+            _, names = unlabelled_slots(text)  # 原创 申屠明 临江日报 2021-06-02 08:00
+            people = bylines.Byline(names, [], text)
         if people.authors or people.editors:
             authors += people.authors
             editors += people.editors
@@ -1692,6 +1810,8 @@ def extract(html: str, url: str | None = None, *, now: datetime | None = None) -
     found, rule = find_published(
         zone, meta, url=url, now=now, fallback_text=fallback, labelled_lines=cleaned.time_lines,
     )
+    if found is None and title is not None and title.index is not None:
+        found, rule = issue_date(lines, title.index, now=now), "issue-line"
     if found is not None:
         article.published_at, article.published_at_raw, rules["published_at"] = found.value, found.raw, rule
         article.extra["published_has_time"] = found.has_time
