@@ -56,7 +56,6 @@ class ArticleLoader(ItemLoader):
     # Non-text values pass through untouched.
     published_at_in = published_at_out = crawled_at_in = crawled_at_out = TakeFirst()
     images_in = images_out = Identity()
-    extra_in = extra_out = TakeFirst()
 
 
 def load_article(url: str, **fields: Any) -> Article:

@@ -44,3 +44,29 @@ def test_page_furniture(text, furniture):
     from newscrawl.pages.yybnet import is_page_furniture
 
     assert is_page_furniture(text) is furniture
+
+
+@pytest.mark.parametrize(
+    "text, furniture",
+    [("分享到:微信新浪微博QQ空间", True), ("分享至：微博", True), ("分享会在潍坊举行", False), ("分享经验很重要，他说。", False)],
+)
+def test_share_bars(text, furniture):
+    from newscrawl.pages.yybnet import is_page_furniture
+
+    assert is_page_furniture(text) is furniture
+
+
+def test_fields_taken_from_the_generic_reading_are_recorded():
+    from fixture_cases import FIXTURES
+
+    case = FIXTURES / "desktop_unknown_meta_order"
+    page = YybnetArticlePage("https://www.yybnet.net/weifang/news/201803/7600123.html", (case / "page.html").read_text(encoding="utf-8"))
+    assert {"source", "published_at", "body"} <= set(page.to_item().extra["fallback"])
+
+
+def test_a_share_bar_under_the_meta_line_does_not_end_the_body():
+    markup = """<html><head><title>标题一二三四五_潍坊新闻_地方网</title></head><body><h1>标题一二三四五</h1>
+    <div>来源:潍坊日报 2017-08-13 09:19</div><div>分享到:微信新浪微博</div><p>正文第一段，内容充实。</p>
+    <div>新闻推荐</div></body></html>"""
+    item = YybnetArticlePage(URL, markup).to_item()
+    assert item.body == "正文第一段，内容充实。" and "fallback" not in item.extra

@@ -33,6 +33,23 @@ class Line:
     links: list[str] = field(default_factory=list)
 
 
+CELL_TAGS = frozenset({"td", "th"})
+DATA_CELL_MAX_CHARS = 30  # a data table's cell holds a figure or a short label, not a layout column
+
+
+def is_data_row(row: html.HtmlElement) -> bool:
+    """A row of a data table (cells of short inline text), read as one line; layout tables keep a line per cell."""
+    cells = [child for child in row if isinstance(child.tag, str) and child.tag in CELL_TAGS]
+    if len(cells) < 2:
+        return False
+    for cell in cells:
+        if any(isinstance(d.tag, str) and (d.tag in BLOCK_TAGS or d.tag == "img") for d in cell.iterdescendants()):
+            return False
+        if len(clean(cell.text_content())) > DATA_CELL_MAX_CHARS:
+            return False
+    return True
+
+
 def parse_html(markup: str) -> html.HtmlElement:
     """Parse forgiving of broken markup; raises ValueError on a page with no elements at all."""
     markup = PREMATURE_END.sub("", markup)
@@ -89,6 +106,11 @@ class _LineBuilder:
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in SKIP_TAGS or not tag:
             return  # comments and processing instructions too; their tail is handled by the parent
+        if tag == "tr" and is_data_row(node):
+            self.end_line()
+            self.add_text(" ".join(clean(cell.text_content()) for cell in node if cell.tag in CELL_TAGS), heading, in_link)
+            self.end_line()
+            return
         block = tag in BLOCK_TAGS
         if block:
             self.end_line()

@@ -37,6 +37,7 @@ TRAILING_MARKERS = (
 )  # fmt: skip
 TAGLINE = re.compile(r"^\S{1,8}新闻\s*[,，]")  # 潍坊新闻,讲述家乡的故事。...
 NOISE_LINES = re.compile(r"^(?:大字|中字|小字|【?打印】?\s*【?关闭】?|返回|https?://\S+|www\.\S+)$")
+SHARE_BAR = re.compile(r"^分享(?:(?:到|至)\s*[:：]?|\s*[:：])[\sA-Za-z\u4e00-\u9fff]{0,24}$")  # 分享到:微信新浪微博QQ空间
 # Font-size controls: 字体：大 中 小, 字号：A+ A-, 【大 中 小】
 FONT_SIZE_CONTROL = re.compile(r"^[【\[]?\s*(?:(?:字体|字體|字号|字號)\s*[:：]?\s*)?(?:[大中小]\s*){2,3}[】\]]?$|^[【\[]?\s*(?:字体|字體|字号|字號)\s*[:：]?[\sA-Za-z+＋\-－【】\[\]大中小]{0,16}$")
 CAPTION = re.compile(r"^图\s*[①-⑳\d]*\s*[:：]")
@@ -127,6 +128,8 @@ class YybnetArticlePage:
             start = self.headline_index + 1
         else:
             return 0, 0
+        while start < len(self.lines) and self.texts[start] and is_page_furniture(self.texts[start]):
+            start += 1  # a share bar or font-size buttons between the meta line and the text: not the end yet
         end = start
         while end < len(self.lines):
             text = self.texts[end]
@@ -257,7 +260,7 @@ class YybnetArticlePage:
         for name in fallbacks:
             value = getattr(self.generic, name)
             fields[name] = value.split("\n") if name == "body" and value else value
-        return load_article(
+        item = load_article(
             self.url,
             # This page object reads yybnet pages by definition, wherever they are served from (a mirror too).
             canonical_url=self.ref.url(DEFAULT_BASE_URL) if self.ref else canonical_url(self.url),
@@ -266,9 +269,11 @@ class YybnetArticlePage:
             channel=self.channel(),
             breadcrumbs=self.breadcrumbs(),
             crawled_at=self.crawled_at,
-            extra={"fallback": [f for f in fallbacks if not f.endswith("_raw")]} if fallbacks else None,
             **fields,
         )
+        if fallbacks:  # which fields the landmarks did not give: counted by the spider, a sign of layout drift
+            item.extra["fallback"] = [f for f in fallbacks if not f.endswith("_raw")]
+        return item
 
 
 def is_same_headline(line: str, title: str) -> bool:
@@ -282,7 +287,7 @@ def is_same_headline(line: str, title: str) -> bool:
 def is_page_furniture(text: str) -> bool:
     """Buttons, notices and codes that stand among the paragraphs but are not the article (generic's rules)."""
     return bool(
-        NOISE_LINES.match(text) or FONT_SIZE_CONTROL.match(text) or generic.SHARE_LINE.match(text) or generic.ORIGINAL_TITLE.match(text)
+        NOISE_LINES.match(text) or FONT_SIZE_CONTROL.match(text) or generic.SHARE_LINE.match(text) or SHARE_BAR.match(text) or generic.ORIGINAL_TITLE.match(text)
         or generic.EDITION_CODE.match(text) or (generic.COPYRIGHT_LINE.search(text) and len(text) < 200)
     )  # fmt: skip
 
