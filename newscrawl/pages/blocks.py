@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lxml import etree, html
+from lxml import html
+
+from newscrawl.extract.generic import parse_html as parse_page
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote body br center dd details dialog div dl dt fieldset figcaption figure footer "
@@ -19,9 +21,6 @@ BLOCK_TAGS = frozenset(
 SKIP_TAGS = frozenset("script style noscript template iframe select option textarea head svg canvas object embed".split())
 HEADING_TAGS = frozenset("h1 h2 h3".split())
 WHITESPACE = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
-# A stray </html> or </body> before the article would make some parsers stop there; lxml keeps going,
-# but drop them anyway so nothing after them is moved or lost.
-PREMATURE_END = re.compile(r"</(?:html|body)\s*>", re.I)
 
 
 @dataclass
@@ -51,14 +50,11 @@ def is_data_row(row: html.HtmlElement) -> bool:
 
 
 def parse_html(markup: str) -> html.HtmlElement:
-    """Parse forgiving of broken markup; raises ValueError on a page with no elements at all."""
-    markup = PREMATURE_END.sub("", markup)
-    if not markup.strip():
-        raise ValueError("empty page")
-    try:
-        return html.document_fromstring(markup)
-    except (etree.ParserError, ValueError) as error:
-        raise ValueError(f"unparseable page: {error}") from error
+    """The generic extractor's forgiving parse (premature </html>, XML declarations); ValueError if nothing is there."""
+    root = parse_page(markup)
+    if root is None:
+        raise ValueError("empty page: no HTML elements")
+    return root
 
 
 def page_title(doc: html.HtmlElement) -> str:
