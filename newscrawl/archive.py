@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, delete, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -23,7 +24,38 @@ ARTICLE_FIELDS = (
     "published_at_raw", "byline", "authors", "editors", "body", "content_hash",
 )  # fmt: skip
 VERSION_FIELDS = ("content_hash", "title", "subtitle", "source", "published_at", "byline", "authors", "editors", "body")
-COUNTS = ("articles_new", "articles_updated", "articles_unchanged", "reprints", "page_failures", "not_modified", "removed", "fetch_failures")
+COUNTS = (
+    "articles_new", "articles_updated", "articles_unchanged", "reprints", "page_failures", "not_modified", "removed",
+    "fetch_failures", "dead_links",
+)  # fmt: skip
+
+
+KEY_CHUNK = 500  # keys per IN (...) list
+DEAD_STATUSES = (404, 410)
+# A link that answered 404/410 before it was ever archived waits 1, 2, 4, ... days (at most 90) for its next try.
+DEAD_LINK_FIRST_WAIT = timedelta(days=1)
+DEAD_LINK_MAX_WAIT = timedelta(days=90)
+
+
+def dead_link_backoff(failures: int) -> timedelta:
+    """How long a link that answered 404/410 `failures` times in a row waits before it is tried again."""
+    return min(DEAD_LINK_FIRST_WAIT * 2 ** max(failures - 1, 0), DEAD_LINK_MAX_WAIT)
+
+
+def dead_link_retry_after(session: Session, now: datetime) -> Any:
+    """SQL for the next try after one more failure, from the failures already counted in the row."""
+    steps = [(db.DeadLink.failures == n, now + dead_link_backoff(n + 1)) for n in range(1, 8)]
+    return case(*steps, else_=now + DEAD_LINK_MAX_WAIT)
+
+
+def dialect_insert(session: Session, table: Any) -> Any:
+    """The INSERT with ON CONFLICT clauses of the session's database (PostgreSQL or SQLite)."""
+    name = session.bind.dialect.name  # type: ignore[union-attr]
+    if name == "postgresql":
+        return postgresql.insert(table)
+    if name == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"newscrawl stores into PostgreSQL or SQLite, not {name}")
 
 
 # What the extractor made of a page: a difference in any of these is a new version (the body, or an
@@ -32,7 +64,14 @@ EXTRACTED_FIELDS = tuple(name for name in ARTICLE_FIELDS if name not in ("url", 
 
 
 class Archive:
-    """`keep_fetch_facts`: leave when/where an existing row was seen alone (reparse reads old captures)."""
+    """`keep_fetch_facts`: leave when/where an existing row was seen alone (reparse reads old captures).
+
+    Safe with any number of concurrent writers: rows are inserted with INSERT ... ON CONFLICT DO NOTHING
+    and updated under a row lock (SELECT ... FOR UPDATE on PostgreSQL, BEGIN IMMEDIATE on SQLite), taken
+    in article-key order so that two batches never wait on each other in a circle; a transaction-level
+    advisory lock per content fingerprint makes the first copy of a story the one every reprint links to,
+    even when two copies are stored at the same moment.
+    """
 
     def __init__(self, engine: Engine, keep_fetch_facts: bool = False):
         self.engine = engine
@@ -42,13 +81,16 @@ class Archive:
         """Store a batch in one transaction; returns what happened, counted by COUNTS names."""
         counts: Counter = Counter()
         now = now or db.utcnow()
-        keys = [item.article_key for item in batch if isinstance(item, (Article, NotModified, Removed))]
+        articles = sorted((item for item in batch if isinstance(item, Article)), key=lambda item: item.article_key)
+        others = [item for item in batch if not isinstance(item, Article)]
+        keys = sorted({item.article_key for item in batch if isinstance(item, (Article, NotModified, Removed))})
         with Session(self.engine) as session, session.begin():
-            existing = {row.article_key: row for row in session.scalars(select(db.Article).where(db.Article.article_key.in_(keys)))}
-            for item in batch:
-                if isinstance(item, Article):
-                    counts.update(self._article(session, existing, item, run_id, now))
-                elif isinstance(item, NotModified) and item.article_key in existing:
+            self._lock_fingerprints(session, [item.content_hash for item in articles])
+            existing = self._locked_rows(session, keys)
+            for item in articles:
+                counts.update(self._article(session, existing, item, run_id, now))
+            for item in others:
+                if isinstance(item, NotModified) and item.article_key in existing:
                     row = existing[item.article_key]
                     row.last_seen_at, row.last_run_id, row.removed_at = now, run_id, None
                     counts["not_modified"] += 1
@@ -66,21 +108,51 @@ class Archive:
                         http_status=item.http_status, recorded_at=now,
                     ))  # fmt: skip
                     counts["fetch_failures"] += 1
+                    if item.http_status in DEAD_STATUSES and item.article_key and item.article_key not in existing:
+                        self._dead_link(session, item, now)
+                        counts["dead_links"] += 1
+            stored_keys = [item.article_key for item in articles]
+            if stored_keys:  # a link that answered 404 once and has now been stored is alive again
+                session.execute(delete(db.DeadLink).where(db.DeadLink.article_key.in_(stored_keys)))
         return counts
+
+    def _lock_fingerprints(self, session: Session, fingerprints: list[str | None]) -> None:
+        """Serialise writers storing the same text, so that only one of them can be the first copy.
+
+        SQLite allows one writer at a time anyway (the transaction starts with BEGIN IMMEDIATE).
+        """
+        dialect = session.bind.dialect.name  # type: ignore[union-attr]
+        if dialect == "sqlite":
+            session.execute(text("BEGIN IMMEDIATE"))  # take the write lock now: what we read stays true until commit
+            return
+        if dialect != "postgresql":
+            return
+        for lock_id in sorted({int(fingerprint[:15], 16) for fingerprint in fingerprints if fingerprint}):
+            session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock_id})
+
+    @staticmethod
+    def _locked_rows(session: Session, keys: list[str]) -> dict[str, db.Article]:
+        """The archived rows of these keys, locked for this transaction in key order."""
+        rows: dict[str, db.Article] = {}
+        for start in range(0, len(keys), KEY_CHUNK):
+            query = (
+                select(db.Article).where(db.Article.article_key.in_(keys[start : start + KEY_CHUNK]))
+                .order_by(db.Article.article_key).with_for_update().execution_options(populate_existing=True)
+            )  # fmt: skip
+            rows.update((row.article_key, row) for row in session.scalars(query))
+        return rows
 
     def _article(self, session: Session, existing: dict[str, db.Article], item: Article, run_id: int | None, now: datetime) -> list[str]:
         """Insert or update one article; returns the counts it adds to."""
         row = existing.get(item.article_key)
         if row is None:
-            row = db.Article(article_key=item.article_key, first_seen_at=now, first_run_id=run_id, version=1, changed_at=now)
-            self._fill(row, item)
-            row.reprint_of_id = self._first_copy_id(session, item.content_hash)
-            self._touch(row, item, run_id, now)
-            session.add(row)
-            session.flush()  # gives the row its id, so versions and later items of this batch can link to it
-            existing[item.article_key] = row
-            session.add(self._version(row, item, run_id, now))
-            return ["articles_new", "reprints"] if row.reprint_of_id is not None else ["articles_new"]
+            row = self._insert(session, item, run_id, now)
+            if row is not None:
+                existing[item.article_key] = row
+                session.add(self._version(row, item, run_id, now))
+                return ["articles_new", "reprints"] if row.reprint_of_id is not None else ["articles_new"]
+            # Another writer stored this key since we looked: update its row like any archived one.
+            row = existing[item.article_key] = self._locked_rows(session, [item.article_key])[item.article_key]
         self._touch(row, item, run_id, now)
         if not self._differs(row, item):
             return ["articles_unchanged"]
@@ -89,6 +161,38 @@ class Archive:
         row.changed_at = now
         session.add(self._version(row, item, run_id, now))
         return ["articles_updated"]
+
+    def _insert(self, session: Session, item: Article, run_id: int | None, now: datetime) -> db.Article | None:
+        """INSERT ... ON CONFLICT DO NOTHING: the new row, or None when the key is taken (by another writer)."""
+        row = db.Article(article_key=item.article_key, first_seen_at=now, first_run_id=run_id, version=1, changed_at=now)
+        self._fill(row, item)
+        row.reprint_of_id = self._first_copy_id(session, item.content_hash)
+        self._touch(row, item, run_id, now)
+        values = {column.key: getattr(row, column.key) for column in db.Article.__table__.columns if column.key != "id"}
+        statement = dialect_insert(session, db.Article).values(**values).on_conflict_do_nothing(index_elements=["article_key"])
+        new_id = session.execute(statement.returning(db.Article.id)).scalar()
+        if new_id is None:
+            return None
+        return session.get(db.Article, new_id)
+
+    @staticmethod
+    def _dead_link(session: Session, item: FetchFailure, now: datetime) -> None:
+        """Count one more 404/410 for a link never archived, and put its next try further away."""
+        assert item.article_key is not None and item.http_status is not None
+        statement = dialect_insert(session, db.DeadLink).values(
+            article_key=item.article_key, url=item.url, http_status=item.http_status, failures=1,
+            first_failed_at=now, last_failed_at=now, retry_after=now + dead_link_backoff(1),
+        )  # fmt: skip
+        failures = db.DeadLink.failures + 1
+        # The backoff doubles with each failure: computed in SQL so that concurrent writers agree.
+        statement = statement.on_conflict_do_update(
+            index_elements=["article_key"],
+            set_={
+                "url": item.url, "http_status": item.http_status, "failures": failures, "last_failed_at": now,
+                "retry_after": dead_link_retry_after(session, now),
+            },
+        )  # fmt: skip
+        session.execute(statement)
 
     @staticmethod
     def _fill(row: db.Article, item: Article) -> None:

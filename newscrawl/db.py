@@ -77,10 +77,13 @@ class CrawlRun(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     spider: Mapped[str] = mapped_column(String(64))
+    # One run may have many workers (processes, machines): each has its row, all rows share the run key.
+    run_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    worker: Mapped[str | None] = mapped_column(Text)  # host:pid of the process that wrote this row
     args: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(32), default="running")  # running, finished, failed
+    status: Mapped[str] = mapped_column(String(32), default="running")  # running, finished, degraded, drift, failed, interrupted
     finish_reason: Mapped[str | None] = mapped_column(Text)
     pages: Mapped[int] = mapped_column(Integer, default=0)  # responses received
     articles_new: Mapped[int] = mapped_column(Integer, default=0)
@@ -173,6 +176,20 @@ class FetchFailure(Base):
     reason: Mapped[str] = mapped_column(Text)
     http_status: Mapped[int | None] = mapped_column(Integer)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DeadLink(Base):
+    """An article link that answered 404/410 before it was ever archived: tried again later, with backoff."""
+
+    __tablename__ = "dead_links"
+
+    article_key: Mapped[str] = mapped_column(Text, primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    http_status: Mapped[int] = mapped_column(Integer)
+    failures: Mapped[int] = mapped_column(Integer, default=1)  # answers 404/410 in a row
+    first_failed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    retry_after: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)  # not fetched again before this
 
 
 class ExtractionFailure(Base):
