@@ -31,8 +31,24 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
+MIGRATION_LOCK = 7_246_911_337  # any constant: the PostgreSQL advisory lock that lets one process migrate at a time
+
+
 def _run(connection) -> None:
     sqlite = connection.dialect.name == "sqlite"
+    if connection.dialect.name == "postgresql":  # workers starting together: the others wait, then find it migrated
+        connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
+        connection.commit()
+        try:
+            _migrate(connection, sqlite)
+        finally:
+            connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
+            connection.commit()
+        return
+    _migrate(connection, sqlite)
+
+
+def _migrate(connection, sqlite: bool) -> None:
     if sqlite:  # batch mode rebuilds tables that others refer to; SQLite only allows that with foreign keys off
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         connection.commit()

@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--db", help="SQLAlchemy URL (default: $NEWSCRAWL_DATABASE_URL or sqlite:///data/newscrawl.db)")
     crawl.add_argument("--data-dir", type=Path, default=Path("data"), help="where the lock file and logs/ go")
     crawl.add_argument("--drift-jump", type=float, default=0.2, help="exit 3 when this much more of the article pages are incomplete than usual")
+    crawl.add_argument("--workers", type=int, default=1, help="worker processes sharing the run (needs NEWSCRAWL_REDIS_URL and PostgreSQL)")
     crawl.set_defaults(run=cmd_crawl)
 
     reparse = commands.add_parser("reparse", help="extract the archived WARC responses again into the database; no network")
@@ -42,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("--db", help="SQLAlchemy URL")
     runs.add_argument("--limit", type=int, default=10)
     runs.set_defaults(run=cmd_runs)
+
+    spill = commands.add_parser("spill", help="store the batches the database refused during earlier runs (data/spill/)")
+    spill.add_argument("action", choices=["import"])
+    spill.add_argument("--db", help="SQLAlchemy URL")
+    spill.add_argument("--spill-dir", type=Path, default=Path("data/spill"))
+    spill.set_defaults(run=cmd_spill)
 
     db = commands.add_parser("db", help="manage the archive database (Alembic migrations)")
     db.add_argument("action", choices=["upgrade", "current", "check"])
@@ -94,7 +101,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
     settings = pairs(args.settings, "-s")
     url = database_url(args.db or settings.pop("NEWSCRAWL_DATABASE_URL", None))
-    return run_crawl(args.spider, pairs(args.spider_args, "-a"), settings, url, args.data_dir, args.drift_jump)
+    return run_crawl(args.spider, pairs(args.spider_args, "-a"), settings, url, args.data_dir, args.drift_jump, workers=args.workers)
 
 
 def aware_time(value: str) -> datetime:
@@ -108,6 +115,22 @@ def cmd_reparse(args: argparse.Namespace) -> int:
 
     counts = reparse(database_url(args.db), args.warc_dir, args.since)
     print(" ".join(f"{name}={value}" for name, value in sorted(counts.items())))
+    return 0
+
+
+def cmd_spill(args: argparse.Namespace) -> int:
+    from newscrawl.db import database_url
+    from newscrawl.migrate import upgrade
+    from newscrawl.spill import SpillError, import_spills
+
+    url = database_url(args.db)
+    upgrade(url)
+    try:
+        counts = import_spills(url, args.spill_dir)
+    except SpillError as error:
+        print(f"newscrawl spill import: {error}", file=sys.stderr)
+        return 1
+    print(" ".join(f"{name}={value}" for name, value in sorted(counts.items())) or f"no spill files in {args.spill_dir}")
     return 0
 
 

@@ -16,7 +16,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from sqlalchemy import select, update
+from sqlalchemy import String, cast, func, or_, select, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from newscrawl import db
@@ -24,7 +25,9 @@ from newscrawl.migrate import is_current, upgrade
 
 EXIT_OK = 0
 EXIT_FAILED = 1
+EXIT_USAGE = 2
 EXIT_DRIFT = 3
+EXIT_DEGRADED = 4  # too large a share of the night's fetches failed for good
 EXIT_LOCKED = 75  # EX_TEMPFAIL: cron may simply try again later
 DRIFT_HISTORY = 7  # earlier finished runs the share is compared with
 DEFAULT_DRIFT_JUMP = 0.2  # this much more of the pages incomplete than usual is drift
@@ -55,72 +58,189 @@ def crawl_lock(path: Path) -> Iterator[None]:
         handle.close()
 
 
-def mark_interrupted_runs(database_url: str, spider: str) -> int:
-    """This spider's runs still 'running' while we hold the lock were killed: say so instead of leaving them open."""
+def mark_interrupted_runs(database_url: str, spider: str, live_run_key: str | None = None, workers: list[str] | None = None) -> int:
+    """Runs of this spider still 'running' while we hold the lock were killed: say so instead of leaving them open.
+
+    The rows of a distributed run that is still live (joined now) are left alone; `workers` limits the
+    marking to those processes (the killed children of this run).
+    """
     engine = db.make_engine(database_url)
     try:
         with engine.begin() as connection:
+            query = update(db.CrawlRun).where(db.CrawlRun.status == "running", db.CrawlRun.spider == spider)
+            if live_run_key is not None and workers is None:
+                query = query.where(or_(db.CrawlRun.run_key.is_(None), db.CrawlRun.run_key != live_run_key))
+            if workers is not None:
+                query = query.where(db.CrawlRun.run_key == live_run_key, db.CrawlRun.worker.in_(workers))
             result = connection.execute(
-                update(db.CrawlRun).where(db.CrawlRun.status == "running", db.CrawlRun.spider == spider)
-                .values(status="interrupted", finish_reason="process ended without closing the run", finished_at=db.utcnow())
-            )  # fmt: skip
+                query.values(status="interrupted", finish_reason="process ended without closing the run", finished_at=db.utcnow())
+            )
             return result.rowcount
     finally:
         engine.dispose()
 
 
-def judge_run(database_url: str, run_id: int, drift_jump: float = DEFAULT_DRIFT_JUMP) -> tuple[int, str]:
-    """(exit status, one-line summary) of a finished run; marks layout drift on the row."""
+def run_rows(session: Session, run_id: int | None = None, run_key: str | None = None) -> list[db.CrawlRun]:
+    """The rows of one run: every worker's row sharing the run key (a row without a key is a run alone)."""
+    if run_key is None:
+        run = session.get(db.CrawlRun, run_id)
+        if run is None:
+            return []
+        if run.run_key is None:
+            return [run]
+        run_key = run.run_key
+    return list(session.scalars(select(db.CrawlRun).where(db.CrawlRun.run_key == run_key).order_by(db.CrawlRun.id)))
+
+
+STATUS_ORDER = ("running", "interrupted", "failed", "drift", "degraded", "finished")  # worst first
+
+
+def run_status(rows: list[db.CrawlRun]) -> str:
+    """A run is as bad as its worst worker."""
+    return min((row.status for row in rows), key=lambda status: STATUS_ORDER.index(status) if status in STATUS_ORDER else 0)
+
+
+def judge_run(database_url: str, run_id: int | None = None, drift_jump: float = DEFAULT_DRIFT_JUMP, run_key: str | None = None) -> tuple[int, str]:
+    """(exit status, one-line summary) of a finished run, all its workers together; marks layout drift on its rows."""
     engine = db.make_engine(database_url)
     try:
         with Session(engine) as session, session.begin():
-            run = session.get(db.CrawlRun, run_id)
+            rows = run_rows(session, run_id, run_key)
+            if not rows:
+                return EXIT_FAILED, f"run {run_key or run_id}: no record of it in the archive"
+            ids = [row.id for row in rows]
             earlier = session.scalars(
                 select(db.CrawlRun.incomplete_share)
-                .where(db.CrawlRun.id < run_id, db.CrawlRun.status == "finished", db.CrawlRun.incomplete_share.is_not(None))
+                .where(db.CrawlRun.id < min(ids), db.CrawlRun.status == "finished", db.CrawlRun.incomplete_share.is_not(None))
                 .order_by(db.CrawlRun.id.desc()).limit(DRIFT_HISTORY)
             ).all()  # fmt: skip
             baseline = statistics.median(earlier) if earlier else 0.0
+            total = {name: sum(getattr(row, name) or 0 for row in rows) for name in SUMMED}
+            workers = f" ({len(rows)} workers)" if len(rows) > 1 else ""
             summary = (
-                f"run {run.id} {{status}}: {run.pages} pages, {run.articles_new} new, {run.articles_updated} changed, "
-                f"{run.not_modified} not modified, {run.removed} removed, {run.skipped} skipped, {run.errors} failed, "
-                f"{run.rejected} without article"
-            )
-            if run.status != "finished":
-                return EXIT_FAILED, summary.format(status=f"{run.status} ({run.finish_reason})")
-            share = run.incomplete_share
+                f"run {rows[0].id}{workers} {{status}}: {total['pages']} pages, {total['articles_new']} new, "
+                f"{total['articles_updated']} changed, {total['not_modified']} not modified, {total['removed']} removed, "
+                f"{total['skipped']} skipped, {total['errors']} failed, {total['rejected']} without article"
+            )  # fmt: skip
+            status = run_status(rows)
+            if status not in ("finished", "degraded"):
+                reasons = "; ".join(sorted({row.finish_reason or row.status for row in rows if row.status not in ("finished", "degraded")}))
+                return EXIT_FAILED, summary.format(status=f"{status} ({reasons})")
+            shares = [(row.incomplete_share, row.pages or 1) for row in rows if row.incomplete_share is not None]
+            share = sum(s * pages for s, pages in shares) / sum(pages for _, pages in shares) if shares else None  # weighted by pages
             if share is not None and share >= baseline + drift_jump:
-                run.status = "drift"
-                run.finish_reason = f"layout drift: {share:.0%} of article pages incomplete (usually {baseline:.0%})"
-                return EXIT_DRIFT, summary.format(status=f"drift ({run.finish_reason})")
+                reason = f"layout drift: {share:.0%} of article pages incomplete (usually {baseline:.0%})"
+                for row in rows:
+                    row.status, row.finish_reason = "drift", reason
+                return EXIT_DRIFT, summary.format(status=f"drift ({reason})")
+            if status == "degraded":
+                for row in rows:  # the whole run is degraded when a worker's share of failed fetches was too high
+                    row.status = "degraded"
+                return EXIT_DEGRADED, summary.format(status=f"degraded ({total['errors']} fetches failed for good)")
             return EXIT_OK, summary.format(status="finished")
     finally:
         engine.dispose()
 
 
-def run_crawl(
-    spider: str, spider_args: dict[str, str], settings: dict[str, Any], database_url: str, data_dir: Path, drift_jump: float
-) -> int:
-    from newscrawl.runner import run_spider
+SUMMED = ("pages", "articles_new", "articles_updated", "articles_unchanged", "not_modified", "removed", "skipped", "errors", "rejected", "reprints")
 
+
+class UsageError(ValueError):
+    """A crawl that cannot work as asked; the message says what to do instead."""
+
+
+def check_workers(workers: int, database_url: str, redis: str | None) -> None:
+    if workers < 1:
+        raise UsageError(f"--workers: expected a whole number of 1 or more, got {workers}")
+    if workers > 1 and make_url(database_url).get_backend_name() == "sqlite":
+        raise UsageError(
+            f"--workers {workers} needs PostgreSQL: SQLite takes one writer at a time. "
+            "Use --db postgresql+psycopg://user@host/dbname (pip install -e '.[postgres]'), or --workers 1"
+        )  # fmt: skip
+    if workers > 1 and not redis:
+        raise UsageError(f"--workers {workers} needs Redis to share the run: set NEWSCRAWL_REDIS_URL (e.g. redis://127.0.0.1:6379/0)")
+
+
+def run_crawl(
+    spider: str, spider_args: dict[str, str], settings: dict[str, Any], database_url: str, data_dir: Path, drift_jump: float,
+    workers: int = 1,
+) -> int:
+    from newscrawl.distributed.connection import MissingExtra, client, redis_url
+    from newscrawl.runner import project_settings, run_spider
+    from newscrawl.spill import import_spills
+
+    redis = redis_url(settings.pop("NEWSCRAWL_REDIS_URL", None), project_settings())
     try:
+        check_workers(workers, database_url, redis)
         with crawl_lock(data_dir / "crawl.lock"):
             upgrade(database_url)
-            mark_interrupted_runs(database_url, spider)
-            log_file = data_dir / "logs" / f"crawl-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.log"
-            log_file.parent.mkdir(parents=True, exist_ok=True)
-            defaults = {"LOG_FILE": str(log_file), "NEWSCRAWL_WARC_DIR": str(data_dir / "warc"), "NEWSCRAWL_SPILL_DIR": str(data_dir / "spill")}
-            stats = run_spider(spider, settings={**defaults, **settings, "NEWSCRAWL_DATABASE_URL": database_url}, **spider_args)
-            run_id = stats.get("newscrawl/run_id")
-            if run_id is None:
-                print(f"newscrawl crawl: the run did not start (see {log_file})", file=sys.stderr)
-                return EXIT_FAILED
-            status, summary = judge_run(database_url, run_id, drift_jump)
-            print(f"{summary}; log: {log_file}")
+            spilled = import_spills(database_url, Path(settings.get("NEWSCRAWL_SPILL_DIR") or data_dir / "spill"))
+            if spilled:
+                print(f"newscrawl crawl: stored {spilled['items']} items spilled by earlier runs ({spilled['files']} files)")
+            run_key = None
+            if redis:
+                from newscrawl.distributed.runs import RunCoordinator
+
+                ttl = int(settings.get("NEWSCRAWL_WORKER_TTL") or project_settings().getint("NEWSCRAWL_WORKER_TTL", 30))
+                run_key = RunCoordinator(client(redis), spider, ttl=ttl).start_or_join()
+            mark_interrupted_runs(database_url, spider, run_key)
+            stamp = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}"
+            (data_dir / "logs").mkdir(parents=True, exist_ok=True)
+            defaults = {"NEWSCRAWL_WARC_DIR": str(data_dir / "warc"), "NEWSCRAWL_SPILL_DIR": str(data_dir / "spill")}
+            common = {**defaults, **settings, "NEWSCRAWL_DATABASE_URL": database_url}
+            if redis:
+                common |= {"NEWSCRAWL_REDIS_URL": redis, "NEWSCRAWL_RUN_KEY": run_key}
+            if workers == 1:
+                log_file = data_dir / "logs" / f"crawl-{stamp}.log"
+                stats = run_spider(spider, settings={**common, "LOG_FILE": str(log_file)}, **spider_args)
+                run_id = stats.get("newscrawl/run_id")
+                if run_id is None:
+                    print(f"newscrawl crawl: the run did not start (see {log_file})", file=sys.stderr)
+                    return EXIT_FAILED
+                status, summary = judge_run(database_url, run_id, drift_jump)
+                print(f"{summary}; log: {log_file}")
+                return status
+            logs = [data_dir / "logs" / f"crawl-{stamp}-w{n}.log" for n in range(1, workers + 1)]
+            killed = run_workers(spider, spider_args, common, logs)
+            if killed:
+                mark_interrupted_runs(database_url, spider, run_key, workers=killed)
+            status, summary = judge_run(database_url, drift_jump=drift_jump, run_key=run_key)
+            if killed and status == EXIT_OK:
+                status = EXIT_FAILED
+            print(f"{summary}; logs: {data_dir / 'logs'}/crawl-{stamp}-w*.log")
             return status
     except LockedError as error:
         print(f"newscrawl crawl: {error}", file=sys.stderr)
         return EXIT_LOCKED
+    except (UsageError, MissingExtra) as error:
+        print(f"newscrawl crawl: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def run_workers(spider: str, spider_args: dict[str, str], settings: dict[str, Any], logs: list[Path]) -> list[str]:
+    """Start one worker process per log file and wait for all; returns the workers that did not end by themselves."""
+    import json
+    import signal
+    import socket
+    import subprocess
+
+    children = []
+    for log in logs:
+        command = [sys.executable, "-m", "newscrawl.worker", spider, json.dumps(spider_args), json.dumps({**settings, "LOG_FILE": str(log)})]
+        children.append(subprocess.Popen(command))
+
+    def forward(signum: int, _frame: Any) -> None:  # cron or systemd stopping us stops the workers too
+        for child in children:
+            child.send_signal(signum)
+
+    previous = {signum: signal.signal(signum, forward) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        codes = [child.wait() for child in children]
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    host = socket.gethostname()
+    return [f"{host}:{child.pid}" for child, code in zip(children, codes) if code < 0]
 
 
 def runs_table(database_url: str, limit: int = 10) -> str:
@@ -129,18 +249,29 @@ def runs_table(database_url: str, limit: int = 10) -> str:
     engine = db.make_engine(database_url)
     try:
         with Session(engine) as session:
-            runs = session.scalars(select(db.CrawlRun).order_by(db.CrawlRun.id.desc()).limit(limit)).all()
+            group = func.coalesce(db.CrawlRun.run_key, cast(db.CrawlRun.id, String))
+            newest = select(group.label("run"), func.max(db.CrawlRun.id).label("last")).group_by(group).order_by(func.max(db.CrawlRun.id).desc()).limit(limit)
+            keys = [row.run for row in session.execute(newest)]
+            members = session.scalars(select(db.CrawlRun).where(group.in_(keys)).order_by(db.CrawlRun.id)).all() if keys else []
     finally:
         engine.dispose()
-    columns = ("id", "spider", "started (UTC)", "minutes", "status", "pages", "new", "changed", "304", "removed", "skipped", "failed", "no article", "incomplete")
-    rows = [columns]
-    for run in runs:
-        minutes = f"{(run.finished_at - run.started_at).total_seconds() / 60:.1f}" if run.finished_at else "-"
-        share = f"{run.incomplete_share:.0%}" if run.incomplete_share is not None else "-"
-        rows.append((
-            str(run.id), run.spider, f"{run.started_at:%Y-%m-%d %H:%M}", minutes, run.status, str(run.pages),
-            str(run.articles_new), str(run.articles_updated), str(run.not_modified), str(run.removed),
-            str(run.skipped), str(run.errors), str(run.rejected), share,
+    runs: dict[str, list[db.CrawlRun]] = {}
+    for row in members:
+        runs.setdefault(row.run_key or str(row.id), []).append(row)
+    columns = ("id", "spider", "started (UTC)", "minutes", "workers", "status", "pages", "new", "changed", "304", "removed", "skipped", "failed", "no article", "incomplete")
+    table = [columns]
+    for key in keys:
+        rows = runs[key]
+        first = rows[0]
+        ends = [row.finished_at for row in rows]
+        minutes = f"{(max(ends) - first.started_at).total_seconds() / 60:.1f}" if all(ends) else "-"  # type: ignore[type-var]
+        shares = [row.incomplete_share for row in rows if row.incomplete_share is not None]
+        share = f"{max(shares):.0%}" if shares else "-"
+        total = {name: sum(getattr(row, name) or 0 for row in rows) for name in SUMMED}
+        table.append((
+            str(first.id), first.spider, f"{first.started_at:%Y-%m-%d %H:%M}", minutes, str(len(rows)), run_status(rows),
+            str(total["pages"]), str(total["articles_new"]), str(total["articles_updated"]), str(total["not_modified"]),
+            str(total["removed"]), str(total["skipped"]), str(total["errors"]), str(total["rejected"]), share,
         ))  # fmt: skip
-    widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows)
+    widths = [max(len(row[i]) for row in table) for i in range(len(columns))]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in table)

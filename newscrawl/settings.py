@@ -38,6 +38,15 @@ SPIDER_MIDDLEWARES = {
     "newscrawl.incremental.IncrementalMiddleware": 800,
 }
 
+# Distributed runs (newscrawl/distributed/): with NEWSCRAWL_REDIS_URL set, this add-on switches the crawl to
+# the shared scrapy-redis scheduler; without it the crawl stays in one process with Scrapy's scheduler.
+ADDONS = {
+    "newscrawl.distributed.extension.DistributedAddon": 0,
+}
+# One fingerprint per article key (m./www./http/https/query/fragment are one article); redirect hops pass.
+REQUEST_FINGERPRINTER_CLASS = "newscrawl.fingerprint.ArticleKeyFingerprinter"
+DUPEFILTER_CLASS = "newscrawl.fingerprint.ArticleDupeFilter"
+
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.dedup.DedupPipeline": 200,
@@ -57,6 +66,17 @@ NEWSCRAWL_STORE_RETRIES = 5
 NEWSCRAWL_SPILL_DIR = "data/spill"
 # Article pages a run needs before its share of incomplete pages is recorded and judged for layout drift.
 NEWSCRAWL_DRIFT_MIN_PAGES = 20
+
+# A run with more than this share of its fetches failed for good ends "degraded" (exit status 4).
+NEWSCRAWL_DEGRADED_SHARE = 0.10
+
+# Distributed runs: the Redis that shares the queue (the environment variable of the same name wins over
+# this default; unset means one process, no Redis). Workers with the same Redis and database share one run.
+NEWSCRAWL_REDIS_URL = None
+# Seconds a worker's busy mark lives without a heartbeat: the share of a killed worker is free after this.
+NEWSCRAWL_WORKER_TTL = 30
+# The run a worker joins; set by `newscrawl crawl --workers` for its children, unset means the live run.
+NEWSCRAWL_RUN_KEY = None
 
 # Incremental runs (newscrawl/incremental.py): archived articles are not fetched again, except those
 # published less than this many days ago, which are revisited with conditional requests.

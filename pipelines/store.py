@@ -23,10 +23,16 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 
 from newscrawl import db
 from newscrawl.archive import Archive
+from newscrawl.distributed.runs import new_run_key, worker_name
 from newscrawl.items import Article, FetchFailure, NotModified, PageFailure, Removed
 from newscrawl.migrate import upgrade
 
 logger = logging.getLogger(__name__)
+
+def failed_share(failed: int, read: int) -> float:
+    """The share of a run's fetches that failed for good (after retries)."""
+    return failed / (failed + read) if failed + read else 0.0
+
 
 def is_transient(error: BaseException) -> bool:
     """Connection lost, server gone, database locked: worth another try. Constraint and SQL errors are not."""
@@ -46,6 +52,8 @@ class StorePipeline:
         self.retries = settings.getint("NEWSCRAWL_STORE_RETRIES", 5)
         self.spill_dir = Path(settings.get("NEWSCRAWL_SPILL_DIR", "data/spill"))
         self.drift_min_pages = settings.getint("NEWSCRAWL_DRIFT_MIN_PAGES", 20)
+        self.degraded_share = settings.getfloat("NEWSCRAWL_DEGRADED_SHARE", 0.10)
+        self.run_key: str | None = None
         self.buffer: list[Any] = []
         self.flush_lock = asyncio.Lock()
         self.engine: Engine | None = None
@@ -66,16 +74,19 @@ class StorePipeline:
             upgrade(self.url)
         self.engine = db.make_engine(self.url)
         spider = self.crawler.spider
+        coordinator = getattr(spider, "newscrawl_run", None)  # a distributed run's workers share its key
+        self.run_key = coordinator.run_key if coordinator is not None else self.crawler.settings.get("NEWSCRAWL_RUN_KEY") or new_run_key()
         with Session(self.engine) as session, session.begin():
             run = db.CrawlRun(
                 spider=spider.name, args=dict(getattr(spider, "crawl_args", {})), started_at=db.utcnow(),
-                status="running",
+                status="running", run_key=self.run_key, worker=coordinator.worker if coordinator is not None else worker_name(),
             )  # fmt: skip
             session.add(run)
             session.flush()
             self.run_id = run.id
         spider.crawl_run_id = self.run_id
         self.stats.set_value("newscrawl/run_id", self.run_id)
+        self.stats.set_value("newscrawl/run_key", self.run_key)
         logger.info("storing into %s (crawl run %s)", make_url(self.url).render_as_string(), self.run_id)
 
     async def process_item(self, item: Any) -> Any:
@@ -97,9 +108,10 @@ class StorePipeline:
         pages_read = get("pages/list", 0) + get("pages/article", 0) + get("store/not_modified", 0)
         nothing_fetched = get("fetch/failed", 0) > 0 and not pages_read
         failed = reason != "finished" or self.failed_flushes > 0 or nothing_fetched
+        degraded = failed_share(get("fetch/failed", 0), pages_read) > self.degraded_share
         article_pages = get("pages/article", 0)
         counts = {
-            "finished_at": db.utcnow(), "status": "failed" if failed else "finished",
+            "finished_at": db.utcnow(), "status": "failed" if failed else "degraded" if degraded else "finished",
             "finish_reason": reason if not self.failed_flushes else f"{reason}; {self.failed_flushes} batch(es) spilled",
             "pages": get("response_received_count", 0), "articles_new": get("store/articles_new", 0),
             "articles_updated": get("store/articles_updated", 0), "articles_unchanged": get("store/articles_unchanged", 0),

@@ -69,7 +69,7 @@ class NewsSiteSpider(scrapy.Spider):
             key = article_key_for(url)
             if key not in self.seen_article_keys:
                 self.seen_article_keys.add(key)
-                yield scrapy.Request(url, callback=self.parse_article, errback=self.failed, dont_filter=True, meta={"article_key": key})
+                yield scrapy.Request(url, callback=self.parse_article, errback=self.failed, meta={"article_key": key})
         if self.max_list_pages and self.list_pages_walked >= self.max_list_pages:
             return
         for link in response.css("a[href]"):

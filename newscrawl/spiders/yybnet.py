@@ -92,12 +92,8 @@ class YybnetSpider(scrapy.Spider):
                 continue  # the same article under another host, scheme, query or fragment
             self.seen_article_keys.add(ref.key)
             self.crawler.stats.inc_value("yybnet/articles_requested")
-            # dont_filter: articles are de-duplicated by key above; the dupefilter would also swallow the
-            # return leg of a redirect loop without any trace, instead of letting it fail and be recorded.
-            yield scrapy.Request(
-                ref.url(self.base_url), callback=self.parse_article, errback=self.failed, dont_filter=True,
-                meta={"article_key": ref.key},
-            )  # fmt: skip
+            # The dupefilter knows articles by key (newscrawl.fingerprint), so workers sharing a run fetch each once.
+            yield scrapy.Request(ref.url(self.base_url), callback=self.parse_article, errback=self.failed, meta={"article_key": ref.key})
         if self.since and all_too_old:
             return  # lists run newest first: past `since`, later pages hold only older articles
         if self.max_list_pages and walked >= self.max_list_pages:
