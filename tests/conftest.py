@@ -70,6 +70,47 @@ def postgres_url(postgres_server_url):
     admin.dispose()
 
 
+REDIS_ENV = "NEWSCRAWL_TEST_REDIS_URL"
+REDIS_CLAIM = "newscrawl:test:claim"
+
+
+@pytest.fixture(scope="session")
+def redis_server_url() -> str:
+    """The Redis server CI names; a bare machine without it skips, CI with it unreachable fails."""
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        pytest.skip(f"distributed tests need {REDIS_ENV} (e.g. redis://127.0.0.1:6379) and pip install -e '.[redis]'")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+    except Exception as error:  # noqa: BLE001 - any failure to reach the server fails the test
+        pytest.fail(f"{REDIS_ENV}={url} is set but unreachable: {error}")
+    return url
+
+
+@pytest.fixture
+def redis_url(redis_server_url):
+    """A Redis database number of its own (1-15) for one test: claimed while empty, flushed afterwards."""
+    import redis
+
+    claim = f"{os.getpid()}-{uuid.uuid4().hex}"
+    for number in range(1, 16):
+        client = redis.Redis.from_url(redis_server_url, db=number)
+        if not client.set(REDIS_CLAIM, claim, nx=True, ex=3600):
+            continue  # another test run holds it
+        if client.dbsize() > 1:  # someone's data that is not ours: leave it alone
+            client.delete(REDIS_CLAIM)
+            continue
+        try:
+            yield f"{redis_server_url.rstrip('/')}/{number}"
+        finally:
+            client.flushdb()
+            client.close()
+        return
+    pytest.fail("no free Redis database number (1-15) to run a distributed test in")
+
+
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'archive.db'}"
