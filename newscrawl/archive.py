@@ -108,7 +108,7 @@ class Archive:
                         http_status=item.http_status, recorded_at=now,
                     ))  # fmt: skip
                     counts["fetch_failures"] += 1
-                    if item.http_status in DEAD_STATUSES and item.article_key and item.article_key not in existing:
+                    if item.http_status in DEAD_STATUSES and item.article_key and not self._archived(session, existing, item.article_key):
                         self._dead_link(session, item, now)
                         counts["dead_links"] += 1
             stored_keys = [item.article_key for item in articles]
@@ -174,6 +174,10 @@ class Archive:
         if new_id is None:
             return None
         return session.get(db.Article, new_id)
+
+    @staticmethod
+    def _archived(session: Session, existing: dict[str, db.Article], key: str) -> bool:
+        return key in existing or session.scalar(select(db.Article.id).where(db.Article.article_key == key)) is not None
 
     @staticmethod
     def _dead_link(session: Session, item: FetchFailure, now: datetime) -> None:
