@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from newscrawl import db
+from newscrawl.diskspace import start_refusal
 from newscrawl.migrate import is_current, upgrade
 
 EXIT_OK = 0
@@ -172,6 +173,11 @@ def run_crawl(
     redis = redis_url(settings.pop("NEWSCRAWL_REDIS_URL", None), project_settings())
     try:
         check_workers(workers, database_url, redis)
+        folders = {"NEWSCRAWL_WARC_DIR": str(data_dir / "warc"), "NEWSCRAWL_SPILL_DIR": str(data_dir / "spill")}
+        refusal = start_refusal(project_settings(**{**folders, **settings, "NEWSCRAWL_DATABASE_URL": database_url}))
+        if refusal is not None:  # before the lock, the migrations and the spill import: nothing is written
+            print(f"newscrawl crawl: not starting: {refusal}", file=sys.stderr)
+            return EXIT_FAILED
         with crawl_lock(data_dir / "crawl.lock"):
             upgrade(database_url)
             spilled = import_spills(database_url, Path(settings.get("NEWSCRAWL_SPILL_DIR") or data_dir / "spill"))

@@ -34,6 +34,11 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.warc.WarcWriterMiddleware": 950,
 }
 
+# Free disk space (newscrawl/diskspace.py): refuses to start, or stops, a crawl short of NEWSCRAWL_MIN_FREE_MB.
+EXTENSIONS = {
+    "newscrawl.diskspace.DiskSpaceGuard": 0,
+}
+
 SPIDER_MIDDLEWARES = {
     "newscrawl.incremental.IncrementalMiddleware": 800,
 }
@@ -91,3 +96,9 @@ NEWSCRAWL_NOW = None
 NEWSCRAWL_WARC_ENABLED = True
 NEWSCRAWL_WARC_DIR = "data/warc"
 NEWSCRAWL_WARC_MAX_BYTES = 1024**3
+
+# Free disk space: no crawl starts, and a running one stops ("low_disk_space", a failed run), with less than
+# this many MB free on the WARC, SQLite database or spill folder; 0 turns the check off.
+NEWSCRAWL_MIN_FREE_MB = 200
+# Seconds between two free-space checks while a crawl runs.
+NEWSCRAWL_DISK_CHECK_SECONDS = 10

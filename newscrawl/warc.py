@@ -10,9 +10,16 @@ the item. A 304 revisit names the earlier capture when `request.meta["warc_refer
 ({"uri": ..., "date": ...}).
 
 Files are `{dir}/newscrawl-{UTC yyyymmddHHMMSS}-{pid}-{serial:05d}.warc.gz`, each starting with a
-`warcinfo` record and rotated past NEWSCRAWL_WARC_MAX_BYTES. Every record is its own gzip member and is
-flushed once written, so a killed crawl loses at most the record it was writing; the readers below
-stop at such a cut-off record with a warning.
+`warcinfo` record and rotated past NEWSCRAWL_WARC_MAX_BYTES. Every record is its own gzip member, built
+in memory and handed to the (unbuffered) file with one write per exchange, so a killed crawl loses at
+most the exchange it was writing; the readers below stop at such a cut-off record with a warning.
+
+The compression and the write run on one writing thread, in the order the responses came, so the
+event loop goes on downloading meanwhile; the spider gets a response only once its record is whole.
+A write that fails (disk full, folder gone) is cut back out of the file, the response is refused with
+`WarcWriteError` (an IgnoreRequest: the request's errback records it as a failed fetch, so no article
+is stored without its raw record and the next run fetches it again), nothing more is archived, and the
+crawl is closed with reason "disk_full" (ENOSPC, EDQUOT) or "warc_write_failed": a failed run.
 
 Scrapy keeps neither the reason phrase nor the case and order of header names: the status line gets the
 standard phrase and header names come in Scrapy's normalised case. Twisted undoes chunked transfer
@@ -22,14 +29,17 @@ coding before Scrapy sees the body, so a `Transfer-Encoding` header is stored re
 
 from __future__ import annotations
 
+import asyncio
 import http
 import io
 import logging
 import os
 import socket
 import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -38,7 +48,7 @@ from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from scrapy.statscollectors import StatsCollector
 from warcio.archiveiterator import ArchiveIterator
@@ -48,6 +58,8 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserException
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
+
+from newscrawl.diskspace import DISK_FULL, WARC_WRITE_FAILED, close_crawl, describe_os_error, is_disk_full
 
 logger = logging.getLogger(__name__)
 
@@ -85,19 +97,42 @@ def parse_warc_date(value: str) -> datetime:
 
 
 # --- writing -------------------------------------------------------------------------------------------
+class WarcWriteError(IgnoreRequest):
+    """A response that could not be archived. It is not handed to the spider: its request's errback records
+    a fetch failure instead, so nothing is stored without its raw record and the next run fetches it again."""
+
+
+@dataclass
+class _Archived:
+    """What the writing thread reports back to the event loop for one exchange."""
+
+    location: dict[str, Any] | None = None
+    error: str | None = None  # why it was not archived
+    close_reason: str | None = None  # set by the write that failed first: the crawl is to be closed
+    counts: Counter[str] = field(default_factory=Counter)
+
+
 class WarcWriterMiddleware:
     """Archives every response as received (enable next to the downloader, e.g. at 950)."""
 
-    def __init__(self, warc_dir: Path, max_bytes: int, stats: StatsCollector, info: dict[str, str] | None = None):
+    def __init__(
+        self, warc_dir: Path, max_bytes: int, stats: StatsCollector, info: dict[str, str] | None = None, crawler: Crawler | None = None
+    ):  # fmt: skip
         self.warc_dir = Path(warc_dir)
         self.max_bytes = max_bytes
         self.stats = stats
         self.info = info or {}
+        self.crawler = crawler
         self.pid = os.getpid()
         self.serial = 0
-        self.file: BinaryIO | None = None
+        self.file: BinaryIO | None = None  # unbuffered: what write() took is in the file, nothing waits in a buffer
         self.file_name: str | None = None
-        self.writer: WARCWriter | None = None
+        self.buffer = io.BytesIO()
+        self.writer = WARCWriter(self.buffer, gzip=True, warc_version=WARC_VERSION)  # builds and encodes records in memory
+        self.failure: str | None = None  # set when a write failed: nothing more is archived by this crawl
+        self._close_requested = False
+        self._counts: Counter[str] = Counter()
+        self._executor: ThreadPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcWriterMiddleware:
@@ -115,6 +150,7 @@ class WarcWriterMiddleware:
             settings.getint("NEWSCRAWL_WARC_MAX_BYTES", DEFAULT_MAX_BYTES),
             crawler.stats,
             info,
+            crawler,
         )
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
@@ -122,32 +158,106 @@ class WarcWriterMiddleware:
     def spider_closed(self) -> None:
         self.close()
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    def process_response(self, request: Request, response: Response) -> Response | Coroutine[Any, Any, Response]:
+        """The response once archived; WarcWriteError if it could not be.
+
+        In a crawl (a running asyncio loop) this returns a coroutine, which Scrapy awaits: the record is
+        compressed and written on the writing thread while the loop goes on, and the spider sees the
+        response (with request.meta["warc"] set) only once its record is whole in the file. Called
+        outside an event loop (tools, tests) it archives before returning.
+        """
         if "cached" in response.flags:  # an HTTP cache hit was archived when it was fetched
             self.stats.inc_value("warc/skipped_cached")
             return response
+        received = datetime.now(timezone.utc)
         try:
-            self.write_exchange(request, response)
-        except OSError as error:  # disk full, folder gone: the crawl goes on, the gap is logged and counted
-            self.stats.inc_value("warc/errors")
-            logger.error("could not archive %s in %s (%s: %s)", response.url, self.file_name, type(error).__name__, error)
-            self._abandon()
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._settle(request, self._worker().submit(self._archive, request, response, received).result())
+            return response
+        return self._archive_off_the_loop(loop, request, response, received)
+
+    async def _archive_off_the_loop(self, loop: asyncio.AbstractEventLoop, request: Request, response: Response, received: datetime) -> Response:
+        archived = await loop.run_in_executor(self._worker(), self._archive, request, response, received)
+        self._settle(request, archived)
         return response
+
+    def _worker(self) -> ThreadPoolExecutor:
+        """One writing thread: records are written in the order their responses came, never interleaved."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc-writer")
+        return self._executor
+
+    def _settle(self, request: Request, archived: _Archived) -> None:
+        """Back on the caller's thread: count, tell where the record lies, or refuse the response."""
+        for name, value in archived.counts.items():
+            self.stats.inc_value(name, value)
+        if archived.close_reason and not self._close_requested:
+            self._close_requested = True
+            if self.crawler is not None:
+                close_crawl(self.crawler, archived.close_reason)
+        if archived.error is not None:
+            self.stats.inc_value("warc/refused_responses")
+            raise WarcWriteError(archived.error)
+        request.meta["warc"] = archived.location
+
+    def _archive(self, request: Request, response: Response, received: datetime) -> _Archived:
+        """On the writing thread: the exchange whole in the file, or nothing of it and the reason."""
+        self._counts = counts = Counter()
+        if self.failure is not None:
+            return _Archived(error=f"WARC writing stopped after an earlier failure ({self.failure})", counts=counts)
+        start = None
+        try:
+            self._ready()
+            assert self.file is not None
+            start = self.file.tell()
+            location = self._write_exchange(request, response, received)
+        except OSError as error:
+            return self._failed(error, request.url, start, counts)
+        return _Archived(location=location, counts=counts)
+
+    def _failed(self, error: OSError, url: str, start: int | None, counts: Counter[str]) -> _Archived:
+        """A write failed (disk full, folder gone): cut the file back to the exchange's start, stop archiving."""
+        counts["warc/errors"] += 1
+        self.failure = message = f"WARC write failed: {describe_os_error(error)}"
+        where = self.warc_dir / self.file_name if self.file_name else self.warc_dir
+        if self.file is not None and start is not None:
+            try:
+                self.file.truncate(start)
+                self.file.seek(start)
+            except OSError as again:  # the part written stays: readers stop at it with a warning
+                counts["warc/damaged_files"] += 1
+                logger.error("could not cut %s back to offset %d (%s): the file ends in a partial record", where, start, describe_os_error(again))
+                self._abandon()
+        reason = DISK_FULL if is_disk_full(error) else WARC_WRITE_FAILED
+        logger.error(
+            "could not archive %s in %s (%s): no record of it was kept, and no further response is archived or "
+            "handed to the spider; closing the crawl (%s)", url, where, message, reason,
+        )  # fmt: skip
+        return _Archived(error=message, close_reason=reason, counts=counts)
 
     # --- the file ------------------------------------------------------------------------------------
     def close(self) -> None:
+        """Wait for the writing thread, then close the file; harmless when nothing is open."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+        self._close_file()
+
+    def _close_file(self) -> None:
         if self.file is not None:
             self.file.close()
             logger.info("closed WARC file %s", self.warc_dir / self.file_name)
-        self.file = self.writer = self.file_name = None
+        self.file = self.file_name = None
 
     def _abandon(self) -> None:
-        """Leave a file a record may have been half written to: the next record starts a new file."""
+        """Leave a file that ends in a partial record: nothing more is written to it."""
         try:
-            self.close()
+            if self.file is not None:
+                self.file.close()
         except OSError as error:
             logger.error("could not close WARC file %s (%s)", self.file_name, error)
-        self.file = self.writer = self.file_name = None
+        self.file = self.file_name = None
 
     def _open(self) -> None:
         self.warc_dir.mkdir(parents=True, exist_ok=True)
@@ -156,39 +266,55 @@ class WarcWriterMiddleware:
             self.serial += 1
             name = f"newscrawl-{stamp}-{self.pid}-{self.serial:05d}.warc.gz"
             try:
-                self.file = open(self.warc_dir / name, "xb")  # noqa: SIM115 - closed in close()
+                self.file = open(self.warc_dir / name, "xb", buffering=0)  # noqa: SIM115 - closed in close()
                 break
             except FileExistsError:
                 continue
         self.file_name = name
-        self.writer = WARCWriter(self.file, gzip=True, warc_version=WARC_VERSION)
-        self.stats.inc_value("warc/files")
-        self._write(self.writer.create_warcinfo_record(name, self.info))
+        try:
+            self._append(self._encode(self.writer.create_warcinfo_record(name, self.info)))
+        except OSError:  # not even the warcinfo record fits: leave no empty file behind
+            self.file.close()
+            self.file = self.file_name = None
+            (self.warc_dir / name).unlink(missing_ok=True)
+            raise
+        self._counts["warc/files"] += 1
+        self._counts["warc/records"] += 1
+        self._counts["warc/bytes"] += self.file.tell()
         logger.info("writing WARC file %s", self.warc_dir / name)
 
-    def _ready(self) -> WARCWriter:
-        """The writer, on a file with room left: opened at the first record, rotated past max_bytes."""
+    def _ready(self) -> None:
+        """A file with room left: opened at the first record, rotated past max_bytes."""
         if self.file is not None and self.file.tell() >= self.max_bytes:
-            self.close()
+            self._close_file()
         if self.file is None:
             self._open()
-        assert self.writer is not None
-        return self.writer
 
-    def _write(self, record: ArcWarcRecord) -> int:
-        """Write and flush one record; returns its offset."""
-        assert self.file is not None and self.writer is not None
-        offset = self.file.tell()
-        self.writer.write_record(record)  # warcio flushes the gzip member and the file after each record
-        self.stats.inc_value("warc/records")
-        self.stats.inc_value("warc/bytes", self.file.tell() - offset)
-        return offset
+    def _encode(self, record: ArcWarcRecord) -> bytes:
+        """One record as its own gzip member (warcio compresses at level 9: the slow part)."""
+        try:
+            self.writer.write_record(record)
+            return self.buffer.getvalue()
+        finally:  # empty for the next record, whatever happened to this one
+            self.buffer.seek(0)
+            self.buffer.truncate()
+
+    def _append(self, data: bytes) -> None:
+        """Write all of `data` at the end of the file; a short write is continued, an error raised."""
+        assert self.file is not None
+        view = memoryview(data)
+        while view:
+            written = self.file.write(view)
+            view = view[written:]
 
     # --- the records ---------------------------------------------------------------------------------
-    def write_exchange(self, request: Request, response: Response) -> dict[str, Any]:
-        """Archive one request/response pair; returns (and puts in request.meta["warc"]) where it lies."""
-        writer = self._ready()
-        received = datetime.now(timezone.utc)
+    def _write_exchange(self, request: Request, response: Response, received: datetime) -> dict[str, Any]:
+        """On the writing thread, the file ready: archive one request/response pair and return where it lies.
+
+        The response record and the request record go to the file in one write, so that a failure leaves
+        neither; OSError if the write fails (the file may then end in part of them: see _failed)."""
+        assert self.file is not None
+        writer = self.writer
         date = warc_date(received)
         extra = {"WARC-Type": "", "WARC-Date": date}  # WARC-Type first, as is usual; warcio fills it in
         protocol = response.protocol or "HTTP/1.1"
@@ -206,11 +332,13 @@ class WarcWriterMiddleware:
                 response.url, "response", payload=io.BytesIO(response.body), length=len(response.body),
                 http_headers=http_headers, warc_headers_dict=extra,
             )  # fmt: skip
-        offset = self._write(record)
-        self._write(self._request_record(writer, request, protocol, date, record.rec_headers.get_header("WARC-Record-ID")))
-        location = {"file": self.file_name, "offset": offset, "date": received}
-        request.meta["warc"] = location
-        return location
+        sent = self._request_record(writer, request, protocol, date, record.rec_headers.get_header("WARC-Record-ID"))
+        data = self._encode(record) + self._encode(sent)
+        offset = self.file.tell()
+        self._append(data)
+        self._counts["warc/records"] += 2
+        self._counts["warc/bytes"] += len(data)
+        return {"file": self.file_name, "offset": offset, "date": received}
 
     @staticmethod
     def _revisit(writer: WARCWriter, url: str, http_headers: StatusAndHeaders, extra: dict[str, str], refers_to: Any) -> ArcWarcRecord:

@@ -8,6 +8,7 @@ still cannot be written is spilled to a JSONL file (never dropped) and the run i
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import logging
 from dataclasses import asdict
@@ -23,6 +24,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 
 from newscrawl import db
 from newscrawl.archive import Archive
+from newscrawl.diskspace import DISK_FULL, close_crawl, describe_os_error, is_disk_full
 from newscrawl.distributed.runs import new_run_key, worker_name
 from newscrawl.items import Article, FetchFailure, NotModified, PageFailure, Removed
 from newscrawl.migrate import upgrade
@@ -35,7 +37,10 @@ def failed_share(failed: int, read: int) -> float:
 
 
 def is_transient(error: BaseException) -> bool:
-    """Connection lost, server gone, database locked: worth another try. Constraint and SQL errors are not."""
+    """Connection lost, server gone, database locked: worth another try. Constraint and SQL errors are not,
+    nor is a full disk (SQLite's "database or disk is full" is an OperationalError too)."""
+    if is_disk_full(error):
+        return False
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True
     return isinstance(error, (OperationalError, InterfaceError))
@@ -59,6 +64,9 @@ class StorePipeline:
         self.engine: Engine | None = None
         self.run_id: int | None = None
         self.failed_flushes = 0
+        self.lost_batches = self.lost_items = 0  # neither stored nor spilled: the next run fetches them again
+        self.disk_full: str | None = None  # why the database's disk is full, once a write met it
+        self.close_requested = False
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -112,7 +120,7 @@ class StorePipeline:
         article_pages = get("pages/article", 0)
         counts = {
             "finished_at": db.utcnow(), "status": "failed" if failed else "degraded" if degraded else "finished",
-            "finish_reason": reason if not self.failed_flushes else f"{reason}; {self.failed_flushes} batch(es) spilled",
+            "finish_reason": self._finish_reason(reason),
             "pages": get("response_received_count", 0), "articles_new": get("store/articles_new", 0),
             "articles_updated": get("store/articles_updated", 0), "articles_unchanged": get("store/articles_unchanged", 0),
             "reprints": get("store/reprints", 0), "rejected": get("store/page_failures", 0), "errors": get("fetch/failed", 0),
@@ -127,6 +135,13 @@ class StorePipeline:
             logger.error("could not close crawl run %s (%s: %s)", self.run_id, type(error).__name__, error)
         finally:
             self.engine.dispose()
+
+    def _finish_reason(self, reason: str) -> str:
+        spilled = self.failed_flushes - self.lost_batches
+        parts = [reason, *([f"{spilled} batch(es) spilled"] if spilled else [])]
+        if self.lost_items:
+            parts.append(f"{self.lost_items} items neither stored nor spilled (fetched again next run)")
+        return "; ".join(parts)
 
     def _close_run(self, counts: dict[str, Any]) -> None:
         with Session(self.engine) as session, session.begin():
@@ -149,13 +164,30 @@ class StorePipeline:
             batch, self.buffer = self.buffer, []
             if batch:
                 await asyncio.to_thread(self._flush_with_retries, batch)
+            if self.disk_full is not None and not self.close_requested:  # on the loop's thread: ask the engine to stop
+                self.close_requested = True
+                logger.error("the database's disk is full (%s): closing the crawl", self.disk_full)
+                close_crawl(self.crawler, DISK_FULL)
 
     def _flush_with_retries(self, batch: list[Any]) -> None:
         try:
             counts = self._retrying()(self._write, batch)
         except Exception as error:  # after the retries, or a permanent error: keep the items on disk
             self.failed_flushes += 1
-            path = self._spill(batch)
+            what = f"{type(error).__name__}: {error}".splitlines()[0]  # SQLAlchemy adds the statement and parameters
+            if is_disk_full(error):
+                self.disk_full = what
+            try:
+                path = self._spill(batch)
+            except OSError as spill_error:  # the spill folder is full too: these items were never stored anywhere
+                self.lost_batches += 1
+                self.lost_items += len(batch)
+                self.stats.inc_value("store/lost_items", len(batch))
+                logger.error(
+                    "could not store %d items (%s) nor spill them to %s (%s); they are not in the archive, "
+                    "so the next run fetches them again", len(batch), what, self.spill_dir, describe_os_error(spill_error),
+                )  # fmt: skip
+                return
             self.stats.inc_value("store/spilled_items", len(batch))
             logger.error("could not store %d items (%s: %s); they are kept in %s", len(batch), type(error).__name__, error, path)
             return
@@ -168,8 +200,14 @@ class StorePipeline:
     def _spill(self, batch: list[Any]) -> Path:
         self.spill_dir.mkdir(parents=True, exist_ok=True)
         path = self.spill_dir / f"run-{self.run_id}.jsonl"
-        with path.open("a", encoding="utf-8") as out:
-            for item in batch:
-                row = item.to_json() if isinstance(item, Article) else {type(item).__name__: asdict(item)}
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        rows = (item.to_json() if isinstance(item, Article) else {type(item).__name__: asdict(item)} for item in batch)
+        data = memoryview("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode("utf-8"))
+        with path.open("ab", buffering=0) as out:  # unbuffered: a failed write can be cut back out
+            start = out.seek(0, io.SEEK_END)
+            try:
+                while data:
+                    data = data[out.write(data):]
+            except OSError:
+                out.truncate(start)  # no half line for `newscrawl spill import` to trip on
+                raise
         return path

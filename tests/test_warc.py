@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import errno
 import gzip
 import hashlib
 import json
@@ -10,6 +12,7 @@ import logging
 import re
 import subprocess
 import sys
+import threading
 import zlib
 from datetime import datetime, timedelta, timezone
 from ipaddress import ip_address
@@ -18,13 +21,13 @@ from pathlib import Path
 import pytest
 from scrapy import Spider
 from scrapy.core.downloader.middleware import DownloaderMiddlewareManager
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from newscrawl.warc import WarcWriterMiddleware, decode_content, iter_responses, read_record
+from newscrawl.warc import WarcWriteError, WarcWriterMiddleware, decode_content, iter_responses, read_record
 
 URL = "http://127.0.0.1:8000/weifang/news/201708/1000001.html?from=index"
 HTML = "<html><head><title>潍坊新闻</title></head><body><p>第一段。</p></body></html>".encode()
@@ -207,26 +210,138 @@ def test_a_cut_off_file_is_read_up_to_the_damage_and_the_next_file_after_it(make
         read_record(tmp_path / "warc", requests[0].meta["warc"]["file"], 0)  # the warcinfo record
 
 
-def test_a_failed_write_is_counted_and_the_next_record_starts_a_new_file(make_middleware, tmp_path, caplog):
+def fail_writes(middleware, monkeypatch, error=None, keep=0.5, after=0):
+    """Make the file writes fail after `after` more writes, as a full disk does: part of the data goes in first."""
+    error = error or OSError(errno.ENOSPC, "No space left on device")
+    real = middleware._append
+    calls = {"n": 0}
+
+    def append(data: bytes) -> None:
+        calls["n"] += 1
+        if calls["n"] <= after:
+            return real(data)
+        middleware.file.write(data[: int(len(data) * keep)])  # what fitted before the disk was full
+        raise error
+
+    monkeypatch.setattr(middleware, "_append", append)
+
+
+def test_a_failed_write_is_cut_out_and_the_response_refused_and_the_crawl_closed(make_middleware, tmp_path, caplog, monkeypatch):
+    closed = []
+    monkeypatch.setattr("newscrawl.warc.close_crawl", lambda crawler, reason: closed.append(reason) or True)
     middleware = make_middleware()
     first = exchange(middleware, url="http://127.0.0.1:8000/weifang/news/201708/1.html")
+    path = tmp_path / "warc" / first.meta["warc"]["file"]
+    size = path.stat().st_size
+    fail_writes(middleware, monkeypatch)
 
-    class FullDisk:
-        def write(self, data: bytes) -> int:
-            raise OSError(28, "No space left on device")
+    with caplog.at_level(logging.ERROR, logger="newscrawl.warc"), pytest.raises(WarcWriteError, match=r"^WARC write failed: \[Errno 28\] No space left on device$"):
+        exchange(middleware, url="http://127.0.0.1:8000/weifang/news/201708/2.html", body=HTML * 50)
+    assert path.stat().st_size == size  # the half-written exchange was cut back out
+    assert "could not archive http://127.0.0.1:8000/weifang/news/201708/2.html" in caplog.text and "closing the crawl (disk_full)" in caplog.text
+    assert closed == ["disk_full"]
 
-        def flush(self) -> None:
-            pass
+    monkeypatch.undo()  # space is back, but this crawl archives nothing more: it is closing
+    refused = Request("http://127.0.0.1:8000/weifang/news/201708/3.html")
+    with pytest.raises(WarcWriteError, match="WARC writing stopped after an earlier failure"):
+        middleware.process_response(refused, Response(refused.url, body=HTML, request=refused))
+    assert "warc" not in refused.meta and path.stat().st_size == size
+    assert isinstance(WarcWriteError("x"), IgnoreRequest)  # the errback records it; RetryMiddleware does not retry it
+    assert middleware.stats.get_value("warc/errors") == 1 and middleware.stats.get_value("warc/refused_responses") == 2
+    assert closed == ["disk_full"]  # asked once
 
-    middleware.writer.out = FullDisk()
-    with caplog.at_level(logging.ERROR, logger="newscrawl.warc"):
-        failed = exchange(middleware, url="http://127.0.0.1:8000/weifang/news/201708/2.html")  # the response still passes
-    after = exchange(middleware, url="http://127.0.0.1:8000/weifang/news/201708/3.html")
+    middleware.spider_closed()
+    with caplog.at_level(logging.WARNING, logger="newscrawl.warc"):
+        assert [r.url for r in iter_responses(tmp_path / "warc")] == [first.url]
+    assert "damaged" not in caplog.text
+    check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(path)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
 
-    assert "warc" not in failed.meta and "No space left" in caplog.text
-    assert middleware.stats.get_value("warc/errors") == 1
-    assert after.meta["warc"]["file"] != first.meta["warc"]["file"]
-    assert [r.url for r in iter_responses(tmp_path / "warc")] == [first.url, after.url]
+
+def test_another_write_error_closes_the_crawl_as_a_failed_warc_write(make_middleware, monkeypatch):
+    closed = []
+    monkeypatch.setattr("newscrawl.warc.close_crawl", lambda crawler, reason: closed.append(reason) or True)
+    middleware = make_middleware()
+    exchange(middleware)
+    fail_writes(middleware, monkeypatch, error=OSError(errno.EIO, "Input/output error"))
+    with pytest.raises(WarcWriteError, match=r"\[Errno 5\] Input/output error"):
+        exchange(middleware)
+    assert closed == ["warc_write_failed"]
+
+
+def test_a_file_that_cannot_be_cut_back_is_left_and_readers_stop_at_its_damage(make_middleware, tmp_path, caplog, monkeypatch):
+    middleware = make_middleware()
+    first = exchange(middleware, url="http://127.0.0.1:8000/weifang/news/201708/1.html")
+    fail_writes(middleware, monkeypatch)
+    monkeypatch.setattr(middleware.file, "truncate", lambda size: (_ for _ in ()).throw(OSError(errno.EIO, "Input/output error")), raising=False)
+    with caplog.at_level(logging.ERROR, logger="newscrawl.warc"), pytest.raises(WarcWriteError):
+        exchange(middleware, url="http://127.0.0.1:8000/weifang/news/201708/2.html", body=HTML * 50)
+    assert "could not cut" in caplog.text and "ends in a partial record" in caplog.text
+    assert middleware.file is None and middleware.stats.get_value("warc/damaged_files") == 1
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="newscrawl.warc"):
+        assert [r.url for r in iter_responses(tmp_path / "warc")] == [first.url]
+    assert "is damaged" in caplog.text
+    assert read_record(tmp_path / "warc", *where(first)).body == HTML  # what a row points at still reads whole
+
+
+def test_a_new_file_whose_warcinfo_does_not_fit_is_not_left_behind(make_middleware, tmp_path, monkeypatch):
+    middleware = make_middleware()
+    fail_writes(middleware, monkeypatch)
+    with pytest.raises(WarcWriteError, match="No space left"):
+        exchange(middleware)
+    assert list((tmp_path / "warc").iterdir()) == []
+    assert middleware.stats.get_value("warc/files") is None
+
+
+def test_in_a_crawl_records_are_written_off_the_event_loop_in_order(make_middleware, tmp_path, monkeypatch):
+    middleware = make_middleware()
+    writers = set()
+    real = middleware._append
+    monkeypatch.setattr(middleware, "_append", lambda data: writers.add(threading.current_thread().name) or real(data))
+    urls = [f"http://127.0.0.1:8000/weifang/news/201708/{n}.html" for n in range(30)]
+
+    async def crawl() -> list[Request]:
+        requests, pending = [], []
+        for n, url in enumerate(urls):
+            request = Request(url)
+            response = Response(url, body=HTML * (1 + n % 7 * 40), request=request)  # sizes vary: small ones must not overtake
+            result = middleware.process_response(request, response)
+            assert asyncio.iscoroutine(result) and "warc" not in request.meta  # not archived yet: awaited by Scrapy
+            requests.append(request)
+            pending.append(result)
+        responses = await asyncio.gather(*pending)
+        assert [r.url for r in responses] == urls
+        return requests
+
+    requests = asyncio.run(crawl())
+    assert writers == {"warc-writer_0"}  # one writing thread, not the loop's
+    offsets = [r.meta["warc"]["offset"] for r in requests]
+    assert offsets == sorted(offsets) and len(set(offsets)) == len(offsets)
+    for n, request in enumerate(requests):
+        again = read_record(tmp_path / "warc", *where(request))
+        assert (again.url, again.body) == (urls[n], HTML * (1 + n % 7 * 40))
+        assert again.date == request.meta["warc"]["date"]
+    assert middleware.stats.get_value("warc/records") == 1 + 2 * len(urls)
+
+
+def test_in_a_crawl_a_failed_write_raises_from_the_awaited_response(make_middleware, monkeypatch):
+    monkeypatch.setattr("newscrawl.warc.close_crawl", lambda crawler, reason: True)
+    middleware = make_middleware()
+    fail_writes(middleware, monkeypatch, after=2)  # the warcinfo and one exchange fit
+
+    async def crawl() -> list:
+        pending = []
+        for n in range(4):
+            request = Request(f"http://127.0.0.1:8000/weifang/news/201708/{n}.html")
+            pending.append(middleware.process_response(request, Response(request.url, body=HTML, request=request)))
+        return await asyncio.gather(*pending, return_exceptions=True)
+
+    results = asyncio.run(crawl())
+    assert isinstance(results[0], Response)
+    assert [str(r) for r in results[1:]] == ["WARC write failed: [Errno 28] No space left on device"] + [
+        "WARC writing stopped after an earlier failure (WARC write failed: [Errno 28] No space left on device)"
+    ] * 2
 
 
 def test_at_950_it_sees_each_response_before_decompression_redirects_and_retries(tmp_path):
