@@ -82,6 +82,9 @@ NEWSCRAWL_REDIS_URL = None
 NEWSCRAWL_WORKER_TTL = 30
 # The run a worker joins; set by `newscrawl crawl --workers` for its children, unset means the live run.
 NEWSCRAWL_RUN_KEY = None
+# Seconds between two requests to one site from all workers of a distributed run together (Redis keeps
+# the turn); unset means the DOWNLOAD_DELAY the crawl was given. Only used with NEWSCRAWL_REDIS_URL.
+NEWSCRAWL_SITE_DELAY = None
 
 # Incremental runs (newscrawl/incremental.py): archived articles are not fetched again, except those
 # published less than this many days ago, which are revisited with conditional requests.

@@ -247,3 +247,36 @@ def test_more_than_one_worker_without_redis_is_refused(tmp_path, postgres_url):
     done = newscrawl_crawl("--workers", "3", "--db", postgres_url, data_dir=tmp_path)
     assert done.returncode == EXIT_USAGE
     assert "NEWSCRAWL_REDIS_URL" in done.stderr and "Traceback" not in done.stderr
+
+
+class TimedSite:
+    """A mirror site that notes when each request arrived."""
+
+    def __init__(self, site):
+        self.site = site
+        self.times: list[float] = []
+
+    def __getattr__(self, name):
+        return getattr(self.site, name)
+
+    def respond(self, method, path, headers):
+        self.times.append(time.monotonic())
+        return self.site.respond(method, path, headers)
+
+
+def test_the_download_delay_is_the_sites_across_all_workers(postgres_url, redis_url, tmp_path):
+    from newscrawl.mirror.server import MirrorServer
+    from newscrawl.mirror.site import MirrorSite
+
+    delay = 0.25
+    site = TimedSite(MirrorSite(articles=10, seed=11))
+    polite = ["-s", f"DOWNLOAD_DELAY={delay}", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False", "-s", "CONCURRENT_REQUESTS=4"]
+    with MirrorServer(site) as server:
+        workers = [worker(server.base_url, postgres_url, redis_url, *polite, "-a", "cities=weifang", log=tmp_path / f"w{n}.log") for n in (1, 2)]
+        assert [finish(w) for w in workers] == [0, 0], [tail(w) for w in workers]
+    gaps = [later - earlier for earlier, later in zip(site.times, site.times[1:])]
+    assert len(site.times) > 10
+    # Arrival times at the server carry the noise of connection set-up and of a loaded machine, so the test asks
+    # for the rate, not for every gap: with a delay per worker, two workers would need about half this time.
+    assert site.times[-1] - site.times[0] >= 0.9 * delay * len(gaps), f"{len(site.times)} requests too fast for DOWNLOAD_DELAY={delay}"
+    assert sum(gap < delay / 2 for gap in gaps) <= 2, [round(gap, 3) for gap in gaps]

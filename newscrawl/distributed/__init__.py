@@ -9,4 +9,5 @@ connection.py  which Redis (the URL rule) and the client
 runs.py        the run key, the seeder, busy workers, when the run is done
 scheduler.py   scrapy-redis's scheduler, queue and dupefilter keyed by run, safe to lose
 extension.py   the add-on that switches it on, the idle/heartbeat extension, the seed-once middleware
+politeness.py  one DOWNLOAD_DELAY per site for all workers together
 """

@@ -5,6 +5,7 @@
 - `RunLifecycle` (extension) keeps the worker's busy mark alive, keeps the spider open while other
   workers may still add requests, lets it close once the run is done everywhere, and ends the worker
   failed when Redis loses the run.
+- `SharedDelay` (newscrawl.distributed.politeness) keeps DOWNLOAD_DELAY per site across all workers.
 - `SeedOnce` (spider middleware, outermost) lets only the run's seeder yield the start requests (list
   pages and the archive's revisits); the other workers take their work from the shared queue.
 """
@@ -35,6 +36,15 @@ class DistributedAddon:
         settings.set("SCHEDULER", "newscrawl.distributed.scheduler.RunScheduler", priority="addon")
         settings["EXTENSIONS"].update({"newscrawl.distributed.extension.RunLifecycle": 10})
         settings["SPIDER_MIDDLEWARES"].update({"newscrawl.distributed.extension.SeedOnce": 10})
+        # Last before the download (the WARC writer at 950 only handles responses): nothing after it holds a
+        # request back once it has taken the site's turn (the robots.txt middleware at 100 does, at the start).
+        settings["DOWNLOADER_MIDDLEWARES"].update({"newscrawl.distributed.politeness.SharedDelay": 940})
+        # The delay becomes the site's, kept in Redis for all workers; a local delay (or AutoThrottle, which
+        # paces one process only) would hold requests back after they took the site's turn.
+        if settings.get("NEWSCRAWL_SITE_DELAY") is None:
+            settings.set("NEWSCRAWL_SITE_DELAY", settings.getfloat("DOWNLOAD_DELAY"), priority="cmdline")
+        settings.set("DOWNLOAD_DELAY", 0, priority="cmdline")
+        settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
 
 
 def coordinator_of(crawler: Crawler) -> Any:
