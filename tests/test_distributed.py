@@ -31,11 +31,12 @@ TTL = 6  # seconds a killed worker's busy mark outlives it
 SLOW = ["-s", "DOWNLOAD_DELAY=0.08", "-s", "CONCURRENT_REQUESTS=2", "-s", "NEWSCRAWL_STORE_BATCH_SIZE=2"]
 
 
-def worker(base_url: str, database_url: str, redis_url: str, *settings: str, log: Path) -> subprocess.Popen:
-    """One `scrapy crawl yybnet` worker, as a user starts one on any machine: same Redis, same database."""
+def worker(base_url: str, database_url: str, redis_url: str, *settings: str, log: Path, spider: str = "yybnet") -> subprocess.Popen:
+    """One `scrapy crawl SPIDER` worker, as a user starts one on any machine: same Redis, same database."""
     warc_dir = Path(tempfile.mkdtemp(dir=WARC_ROOT))
+    site = ["-a", f"base_url={base_url}"] if spider == "yybnet" else []
     command = [
-        sys.executable, "-m", "scrapy", "crawl", "yybnet", "-a", f"base_url={base_url}",
+        sys.executable, "-m", "scrapy", "crawl", spider, *site,
         "-s", f"NEWSCRAWL_DATABASE_URL={database_url}", "-s", f"NEWSCRAWL_REDIS_URL={redis_url}",
         "-s", f"NEWSCRAWL_WARC_DIR={warc_dir}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", f"NEWSCRAWL_WORKER_TTL={TTL}",
         "-s", "LOG_LEVEL=INFO", "-s", f"LOG_FILE={log}", *settings,
@@ -280,3 +281,24 @@ def test_the_download_delay_is_the_sites_across_all_workers(postgres_url, redis_
     # for the rate, not for every gap: with a delay per worker, two workers would need about half this time.
     assert site.times[-1] - site.times[0] >= 0.9 * delay * len(gaps), f"{len(site.times)} requests too fast for DOWNLOAD_DELAY={delay}"
     assert sum(gap < delay / 2 for gap in gaps) <= 2, [round(gap, 3) for gap in gaps]
+
+
+def test_the_news_spider_shares_a_run_the_same_way(mirror, truth, postgres_url, redis_url, tmp_path):
+    from test_e2e import LABEL_FIELDS
+    from test_news_spider import ARTICLE_PATTERN
+
+    channels = ["weifang/news", "mianyang/news", "weifang/shouguang"]
+    start_urls = ",".join(f"{mirror.base_url}/{c}/" for c in channels)
+    news = ["-a", f"start_urls={start_urls}", "-a", f"article_pattern={ARTICLE_PATTERN}"]
+    workers = [worker(mirror.base_url, postgres_url, redis_url, *SLOW, *news, log=tmp_path / f"w{n}.log", spider="news") for n in (1, 2)]
+    assert [finish(w) for w in workers] == [0, 0], [tail(w) for w in workers]
+
+    fetched = article_fetches(*(w.warc_dir for w in workers))
+    wanted = {key for key in truth if any(key.startswith(channel + "/") for channel in channels)}
+    assert wanted <= set(fetched)
+    assert [key for key, times in fetched.items() if times != 1] == [], "an article was fetched by both workers"
+    articles, runs = stored(postgres_url)
+    assert wanted <= {a.article_key for a in articles}
+    assert mismatches(articles, truth, LABEL_FIELDS) == []
+    assert [r.spider for r in runs] == ["news", "news"] and len({r.run_key for r in runs}) == 1
+    assert all(r.status == "finished" for r in runs)
