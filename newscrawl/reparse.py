@@ -8,13 +8,19 @@ that yield no title or body are recorded as extraction failures, as the validate
 Reparsing says nothing about whether the site still shows an article, so it leaves the fetch facts of
 existing rows alone (last_seen_at, last_run_id, removed_at, etag, last_modified): a second reparse of the
 same files changes nothing. The run is recorded in `crawl_runs` with spider "reparse".
+
+Memory stays flat in the archive's size: the newest capture of each article is kept in a scratch SQLite
+file (where it lies, not its body), stored rows are read per batch of keys, never all at once.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections import Counter
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Iterator
+from contextlib import closing
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -40,6 +46,8 @@ SPIDER_NAME = "reparse"
 # (WARC off, file deleted): the older capture must not replace it. The margin covers the moments between
 # receiving a response and parsing it, which is when a crawl stamps crawled_at.
 NEWER_THAN_CAPTURE = timedelta(minutes=10)
+SCAN_BATCH = 1000  # responses read before the archive is asked, in one query, which of their keys it holds
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 class Capture(NamedTuple):
     date: datetime
@@ -70,9 +78,9 @@ def reparse(database_url: str, warc_dir: Path, since: datetime | None = None, ba
     try:
         run_id = _start_run(engine, warc_dir, since, batch_size)
         try:
-            stored = _stored_articles(engine)
-            newest = _newest_captures(warc_dir, since, stored, counts)
-            _extract_and_write(engine, warc_dir, newest, run_id, batch_size, counts)
+            with closing(_captures_store()) as captures:
+                _newest_captures(engine, warc_dir, since, captures, counts)
+                _extract_and_write(engine, warc_dir, captures, run_id, batch_size, counts)
         except BaseException as error:
             _finish_run(engine, run_id, counts, "failed", f"{type(error).__name__}: {error}"[:128])
             raise
@@ -83,58 +91,107 @@ def reparse(database_url: str, warc_dir: Path, since: datetime | None = None, ba
         engine.dispose()
 
 
-def _stored_articles(engine: Engine) -> dict[str, Stored]:
-    query = select(db.Article.article_key, db.Article.crawled_at, db.Article.warc_file, db.Article.warc_offset)
+def _stored_rows(engine: Engine, keys: Iterable[str], batch: int = 500) -> dict[str, Stored]:
+    """The stored rows of these keys (absent keys are not archived), `batch` keys per query."""
+    wanted = list(dict.fromkeys(keys))
+    found: dict[str, Stored] = {}
     with Session(engine) as session:
-        return {key: Stored(crawled_at, file, offset) for key, crawled_at, file, offset in session.execute(query)}
+        for start in range(0, len(wanted), batch):
+            query = select(db.Article.article_key, db.Article.crawled_at, db.Article.warc_file, db.Article.warc_offset)
+            query = query.where(db.Article.article_key.in_(wanted[start : start + batch]))
+            found.update((key, Stored(crawled_at, file, offset)) for key, crawled_at, file, offset in session.execute(query))
+    return found
 
 
-def _newest_captures(warc_dir: Path, since: datetime | None, stored: dict[str, Stored], counts: Counter) -> dict[str, Capture]:
-    """The newest 200 capture of each article page: where it lies, not its body (re-read when extracted)."""
-    newest: dict[str, Capture] = {}
+def _captures_store() -> sqlite3.Connection:
+    """A private scratch SQLite file (deleted when closed): the newest capture per article key, on disk."""
+    store = sqlite3.connect("")  # "": a temporary on-disk database, only its page cache is in memory
+    store.execute("CREATE TABLE newest (key TEXT PRIMARY KEY, date_us INTEGER NOT NULL, file TEXT NOT NULL, offset INTEGER NOT NULL)")
+    store.execute("CREATE INDEX newest_order ON newest (date_us, key)")
+    return store
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def _newest_captures(engine: Engine, warc_dir: Path, since: datetime | None, captures: sqlite3.Connection, counts: Counter) -> None:
+    """The newest 200 capture of each article page into `captures`: where it lies, not its body (re-read when extracted)."""
+    pending: list[tuple[str, bool, Capture]] = []  # (key, is a yybnet article URL, capture)
     for response in iter_responses(warc_dir, since):
         counts["responses"] += 1
         if response.status != 200:
             counts["not_ok"] += 1
             continue
-        key = article_key_for(response.url)
-        if yybnet_ref(response.url) is None and key not in stored:
+        pending.append((article_key_for(response.url), yybnet_ref(response.url) is not None, Capture(response.date, response.file, response.offset)))
+        if len(pending) >= SCAN_BATCH:
+            _keep_newest(engine, captures, pending, counts)
+            pending = []
+    _keep_newest(engine, captures, pending, counts)
+    (kept,) = captures.execute("SELECT count(*) FROM newest").fetchone()
+    if superseded := counts.pop("article_captures", 0) - kept:  # every capture of a key after its first
+        counts["superseded"] = superseded
+
+
+def _keep_newest(engine: Engine, captures: sqlite3.Connection, pending: list[tuple[str, bool, Capture]], counts: Counter) -> None:
+    """Keep the article captures among `pending` (a later-read capture wins a tie, as it always has)."""
+    stored = _stored_rows(engine, [key for key, is_yybnet, _ in pending if not is_yybnet])
+    rows = []
+    for key, is_yybnet, capture in pending:
+        if not is_yybnet and key not in stored:
             counts["not_article"] += 1
             continue
-        capture = Capture(response.date, response.file, response.offset)
-        if key in newest:
-            counts["superseded"] += 1
-            if capture.date < newest[key].date:
-                continue
-        newest[key] = capture
-    for key, capture in list(newest.items()):
+        counts["article_captures"] += 1
+        rows.append((key, _micros(capture.date), capture.file, capture.offset))
+    captures.executemany(
+        "INSERT INTO newest VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE"
+        " SET date_us = excluded.date_us, file = excluded.file, offset = excluded.offset WHERE excluded.date_us >= newest.date_us",
+        rows,
+    )
+
+
+def _oldest_first(captures: sqlite3.Connection, batch_size: int) -> Iterator[list[tuple[str, Capture]]]:
+    """The kept captures by (date, key), oldest first, `batch_size` at a time."""
+    cursor = captures.execute("SELECT key, date_us, file, offset FROM newest ORDER BY date_us, key")
+    while page := cursor.fetchmany(batch_size):
+        yield [(key, Capture(EPOCH + timedelta(microseconds=date_us), file, offset)) for key, date_us, file, offset in page]
+
+
+def _newer_text_stored(engine: Engine, page: list[tuple[str, Capture]], counts: Counter) -> list[tuple[str, Capture]]:
+    """The captures of `page` that may replace what is stored: not those older than a text fetched later."""
+    stored = _stored_rows(engine, [key for key, _ in page])
+    kept = []
+    for key, capture in page:
         row = stored.get(key)
-        if row is None or row.crawled_at is None or (row.warc_file, row.warc_offset) == (capture.file, capture.offset):
-            continue
-        if row.crawled_at > capture.date + NEWER_THAN_CAPTURE:
-            logger.info("%s: stored text (%s) is newer than the newest capture (%s); kept", key, row.crawled_at, capture.date)
-            counts["older_than_stored"] += 1
-            del newest[key]
-    return newest
+        if row is not None and row.crawled_at is not None and (row.warc_file, row.warc_offset) != (capture.file, capture.offset):
+            if row.crawled_at > capture.date + NEWER_THAN_CAPTURE:
+                logger.info("%s: stored text (%s) is newer than the newest capture (%s); kept", key, row.crawled_at, capture.date)
+                counts["older_than_stored"] += 1
+                continue
+        kept.append((key, capture))
+    return kept
 
 
 def _extract_and_write(
-    engine: Engine, warc_dir: Path, newest: dict[str, Capture], run_id: int, batch_size: int, counts: Counter
+    engine: Engine, warc_dir: Path, captures: sqlite3.Connection, run_id: int, batch_size: int, counts: Counter
 ) -> None:
     archive = Archive(engine, keep_fetch_facts=True)
     batch: list[Any] = []
-    for key, capture in sorted(newest.items(), key=lambda pair: (pair[1].date, pair[0])):  # oldest first: reprints link to the first copy
-        try:
-            response = read_record(warc_dir, capture.file, capture.offset)
-        except ArchiveLoadFailed as error:
-            logger.warning("%s: cannot read %s:%s again (%s)", key, capture.file, capture.offset, error)
-            counts["unreadable"] += 1
-            continue
-        counts["captures"] += 1
-        batch.append(page_item(response, key))
-        if len(batch) >= batch_size:
-            counts.update(archive.write(batch, run_id))
-            batch = []
+    for page in _oldest_first(captures, batch_size):  # oldest first: reprints link to the first copy
+        # Stored rows are read before this page is written; a page's keys are its own, so no write of
+        # this run changes a row checked later.
+        for key, capture in _newer_text_stored(engine, page, counts):
+            try:
+                response = read_record(warc_dir, capture.file, capture.offset)
+            except ArchiveLoadFailed as error:
+                logger.warning("%s: cannot read %s:%s again (%s)", key, capture.file, capture.offset, error)
+                counts["unreadable"] += 1
+                continue
+            counts["captures"] += 1
+            batch.append(page_item(response, key))
+            if len(batch) >= batch_size:
+                counts.update(archive.write(batch, run_id))
+                batch = []
     if batch:
         counts.update(archive.write(batch, run_id))
 

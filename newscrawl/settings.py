@@ -92,6 +92,8 @@ NEWSCRAWL_INCREMENTAL_ENABLED = True
 NEWSCRAWL_REVISIT_DAYS = 3
 # Stop walking a channel's list pages after this many pages in a row that linked nothing new (0: never).
 NEWSCRAWL_STOP_AFTER_OLD_PAGES = 2
+# Article keys the incremental middleware looks up per query, and archived rows per page of a full pass.
+NEWSCRAWL_INCREMENTAL_BATCH_SIZE = 500
 # Pin "now" (ISO 8601 with offset) for reproducible runs and tests; unset means the clock.
 NEWSCRAWL_NOW = None
 
