@@ -77,11 +77,26 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--manifest", help='JSONL of {"id", "path", "url"}: one JSON answer per line')
     extract.set_defaults(run=cmd_extract)
 
-    bench = commands.add_parser("bench", help="benchmarks that print figures (extraction vs trafilatura and GNE)")
-    bench.add_argument("what", choices=["extract"])
-    bench.add_argument("gold_dir", type=Path, help="a labelled set: labels.jsonl + pages/ (shared/eval/LABELS.md)")
-    bench.add_argument("--tools", default="newscrawl,trafilatura,gne", help="comma-separated tools to compare")
-    bench.set_defaults(run=cmd_bench)
+    bench = commands.add_parser("bench", help="benchmarks that print figures (extraction, crawl speed, memory, Redis)")
+    benches = bench.add_subparsers(title="benchmarks", required=True)
+    extract_bench = benches.add_parser("extract", help="newscrawl vs trafilatura and GNE on one labelled set")
+    extract_bench.add_argument("gold_dir", type=Path, help="a labelled set: labels.jsonl + pages/ (shared/eval/LABELS.md)")
+    extract_bench.add_argument("--tools", default="newscrawl,trafilatura,gne", help="comma-separated tools to compare")
+    extract_bench.set_defaults(run=cmd_bench)
+    crawl_bench = benches.add_parser("crawl", help="pages/s, peak RSS and CPU per page: bare Scrapy, SQLite, PostgreSQL, K workers")
+    crawl_bench.add_argument("--articles", type=int, default=1500)
+    crawl_bench.add_argument("--workers", type=int, default=2)
+    crawl_bench.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres", help="a server to make a scratch database on")
+    crawl_bench.add_argument("--redis", default="redis://127.0.0.1:6379", help="a server to use a free database number of")
+    crawl_bench.set_defaults(run=cmd_bench_crawl)
+    memory_bench = benches.add_parser("memory", help="peak RSS of the incremental crawl against archives of several sizes")
+    memory_bench.add_argument("--archived", default="0,300000,1000000", help="comma-separated archive sizes")
+    memory_bench.add_argument("--articles", type=int, default=400, help="articles of the mirror crawled")
+    memory_bench.set_defaults(run=cmd_bench_memory)
+    redis_bench = benches.add_parser("redis", help="Redis memory per million queued requests and fingerprints")
+    redis_bench.add_argument("--redis", default="redis://127.0.0.1:6379/15", help="a scratch Redis database (flushed)")
+    redis_bench.add_argument("--count", type=int, default=100_000)
+    redis_bench.set_defaults(run=cmd_bench_redis)
     return parser
 
 
@@ -188,6 +203,27 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from newscrawl.bench import bench_extract
 
     print(bench_extract(args.gold_dir, [t.strip() for t in args.tools.split(",") if t.strip()]))
+    return 0
+
+
+def cmd_bench_crawl(args: argparse.Namespace) -> int:
+    from newscrawl.bench_crawl import bench_crawl
+
+    print(bench_crawl(args.articles, workers=args.workers, postgres_url=args.postgres, redis_url=args.redis))
+    return 0
+
+
+def cmd_bench_memory(args: argparse.Namespace) -> int:
+    from newscrawl.bench_memory import bench_memory
+
+    print(bench_memory(tuple(int(n) for n in args.archived.split(",") if n.strip()), articles=args.articles))
+    return 0
+
+
+def cmd_bench_redis(args: argparse.Namespace) -> int:
+    from newscrawl.bench_redis import bench_redis
+
+    print(bench_redis(args.redis, args.count))
     return 0
 
 
