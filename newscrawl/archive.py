@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from newscrawl import db
+from newscrawl.history import version_change
 from newscrawl.items import Article, FetchFailure, NotModified, PageFailure, Removed
 
 ARTICLE_FIELDS = (
@@ -156,10 +157,11 @@ class Archive:
         self._touch(row, item, run_id, now)
         if not self._differs(row, item):
             return ["articles_unchanged"]
+        before = {name: getattr(row, name) for name in VERSION_FIELDS}  # the previous version, before _fill overwrites it
         self._fill(row, item)
         row.version += 1
         row.changed_at = now
-        session.add(self._version(row, item, run_id, now))
+        session.add(self._version(row, item, run_id, now, before))
         return ["articles_updated"]
 
     def _insert(self, session: Session, item: Article, run_id: int | None, now: datetime) -> db.Article | None:
@@ -222,11 +224,16 @@ class Archive:
         row.etag, row.last_modified = item.etag or row.etag, item.last_modified or row.last_modified
 
     @staticmethod
-    def _version(row: db.Article, item: Article, run_id: int | None, now: datetime) -> db.ArticleVersion:
+    def _version(
+        row: db.Article, item: Article, run_id: int | None, now: datetime, previous: dict[str, Any] | None = None
+    ) -> db.ArticleVersion:
+        """The version row of `item`; `previous` is the version before it (None for the first), to store what changed."""
         fields = {name: getattr(item, name) for name in VERSION_FIELDS}
+        fields_changed, chars_added, chars_removed = version_change(previous, fields)
         return db.ArticleVersion(
             article_id=row.id, version=row.version, fetched_at=item.crawled_at or now, run_id=run_id,
-            warc_file=item.warc_file, warc_offset=item.warc_offset, **fields,
+            warc_file=item.warc_file, warc_offset=item.warc_offset, fields_changed=fields_changed,
+            chars_added=chars_added, chars_removed=chars_removed, **fields,
         )  # fmt: skip
 
     @staticmethod

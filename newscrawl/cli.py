@@ -50,6 +50,20 @@ def build_parser() -> argparse.ArgumentParser:
     spill.add_argument("--spill-dir", type=Path, default=Path("data/spill"))
     spill.set_defaults(run=cmd_spill)
 
+    history = commands.add_parser("history", help="every version of one article, with what changed from one to the next")
+    history.add_argument("article_key", help="the article's key, e.g. weifang/news/1234567")
+    history.add_argument("--db", help="SQLAlchemy URL")
+    history.add_argument("--format", choices=["text", "json"], default="text", help="text (coloured on a terminal, unless NO_COLOR is set) or json")
+    history.set_defaults(run=cmd_history)
+
+    changes = commands.add_parser("changes", help="the articles edited or removed in a period, with the size of each change")
+    changes.add_argument("--db", help="SQLAlchemy URL")
+    changes.add_argument("--since", help="from this date (YYYY-MM-DD, Beijing time) or time (ISO 8601); default: since the start")
+    changes.add_argument("--city", help="a city slug, e.g. weifang")
+    changes.add_argument("--channel", help="a channel's name (潍坊新闻) or slug (news, weifang/news)")
+    changes.add_argument("--format", choices=["table", "json"], default="table")
+    changes.set_defaults(run=cmd_changes)
+
     db = commands.add_parser("db", help="manage the archive database (Alembic migrations)")
     db.add_argument("action", choices=["upgrade", "current", "check"])
     db.add_argument("--url", help="SQLAlchemy URL (default: $NEWSCRAWL_DATABASE_URL or sqlite:///data/newscrawl.db)")
@@ -154,6 +168,36 @@ def cmd_runs(args: argparse.Namespace) -> int:
     from newscrawl.operate import runs_table
 
     print(runs_table(database_url(args.db), args.limit))
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from newscrawl.db import database_url
+    from newscrawl.history import ArchiveNotReady, history, use_color
+
+    color = args.format == "text" and use_color(sys.stdout)
+    try:
+        print(history(database_url(args.db), args.article_key, fmt=args.format, color=color))
+    except (LookupError, ArchiveNotReady) as error:
+        print(f"newscrawl history: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    from newscrawl.db import database_url
+    from newscrawl.history import ArchiveNotReady, changes, parse_since
+
+    try:
+        since = parse_since(args.since) if args.since else None
+    except ValueError as error:
+        print(f"newscrawl changes: --since: {error}", file=sys.stderr)
+        return 2
+    try:
+        print(changes(database_url(args.db), since=since, city=args.city, channel=args.channel, fmt=args.format))
+    except ArchiveNotReady as error:
+        print(f"newscrawl changes: {error}", file=sys.stderr)
+        return 1
     return 0
 
 
