@@ -97,6 +97,8 @@ class CrawlRun(Base):
     removed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # revisits answered 404/410
     # Share of fetched article pages that yielded no title, body or time: a jump means the layout changed.
     incomplete_share: Mapped[float | None] = mapped_column(Float)
+    # Per channel walked: list pages, article links, other links under it (with examples); see spiders/common.py.
+    channel_links: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
 
 class Article(Base):
@@ -162,6 +164,12 @@ class ArticleVersion(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
     warc_file: Mapped[str | None] = mapped_column(String(255))
     warc_offset: Mapped[int | None] = mapped_column(BigInteger)
+    # What changed from the version before (newscrawl.history.version_change), measured when the row is
+    # written: the fields, comma-separated from title, subtitle, source, published_at, people, body (NULL on
+    # version 1; "" when only images, breadcrumbs or the raw time text changed), and the characters.
+    fields_changed: Mapped[str | None] = mapped_column(Text)
+    chars_added: Mapped[int | None] = mapped_column(Integer)
+    chars_removed: Mapped[int | None] = mapped_column(Integer)
 
 
 class FetchFailure(Base):

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from newscrawl import db
 from newscrawl.diskspace import start_refusal
 from newscrawl.migrate import is_current, upgrade
+from newscrawl.spiders.common import EXAMPLES_KEPT, blind_reason
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -127,6 +128,16 @@ def judge_run(database_url: str, run_id: int | None = None, drift_jump: float = 
             if status not in ("finished", "degraded"):
                 reasons = "; ".join(sorted({row.finish_reason or row.status for row in rows if row.status not in ("finished", "degraded")}))
                 return EXIT_FAILED, summary.format(status=f"{status} ({reasons})")
+            blind = blind_channels(rows)
+            if blind:
+                walked = {name for row in rows for name in (row.channel_links or {})}
+                known = {name for name, facts in blind.items() if had_articles(session, facts["folder"])}
+                if known or len(blind) == len(walked):  # a channel went blind, or the whole night saw nothing
+                    named = [blind_reason(name, facts) for name, facts in sorted(blind.items()) if name in known or len(blind) == len(walked)]
+                    reason = f"layout drift: no article links in {len(named)} of {len(walked)} channels: " + "; ".join(named)
+                    for row in rows:
+                        row.status, row.finish_reason = "drift", reason
+                    return EXIT_DRIFT, summary.format(status=f"drift ({reason})")
             shares = [(row.incomplete_share, row.pages or 1) for row in rows if row.incomplete_share is not None]
             share = sum(s * pages for s, pages in shares) / sum(pages for _, pages in shares) if shares else None  # weighted by pages
             if share is not None and share >= baseline + drift_jump:
@@ -141,6 +152,25 @@ def judge_run(database_url: str, run_id: int | None = None, drift_jump: float = 
             return EXIT_OK, summary.format(status="finished")
     finally:
         engine.dispose()
+
+
+def blind_channels(rows: list[db.CrawlRun]) -> dict[str, dict[str, Any]]:
+    """Channels whose list pages linked no article URL in any worker's part of the run, with their counts."""
+    combined: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        for name, facts in (row.channel_links or {}).items():
+            total = combined.setdefault(name, {"folder": facts.get("folder", ""), "list_pages": 0, "article_links": 0, "other_links": 0, "examples": []})
+            for count in ("list_pages", "article_links", "other_links"):
+                total[count] += facts.get(count, 0)
+            total["examples"] = list(dict.fromkeys(total["examples"] + facts.get("examples", [])))[:EXAMPLES_KEPT]
+    return {name: facts for name, facts in combined.items() if facts["list_pages"] and not facts["article_links"]}
+
+
+def had_articles(session: Session, folder: str) -> bool:
+    """Whether the archive holds articles fetched under this channel folder (it yielded articles before)."""
+    if not folder:
+        return False
+    return session.scalar(select(db.Article.id).where(db.Article.url.contains(folder, autoescape=True)).limit(1)) is not None
 
 
 SUMMED = ("pages", "articles_new", "articles_updated", "articles_unchanged", "not_modified", "removed", "skipped", "errors", "rejected", "reprints")

@@ -27,6 +27,7 @@ from newscrawl.archive import Archive
 from newscrawl.diskspace import DISK_FULL, close_crawl, describe_os_error, is_disk_full
 from newscrawl.distributed.runs import new_run_key, worker_name
 from newscrawl.items import Article, FetchFailure, NotModified, PageFailure, Removed
+from newscrawl.spiders.common import blind_reason
 from newscrawl.migrate import upgrade
 
 logger = logging.getLogger(__name__)
@@ -128,6 +129,7 @@ class StorePipeline:
             "removed": get("store/removed", 0),
             # Too few pages say nothing about the layout: 1 odd page of 3 is not drift.
             "incomplete_share": get("pages/incomplete", 0) / article_pages if article_pages >= self.drift_min_pages else None,
+            "channel_links": self._channel_links(spider),
         }  # fmt: skip
         try:
             self._retrying()(self._close_run, counts)
@@ -135,6 +137,16 @@ class StorePipeline:
             logger.error("could not close crawl run %s (%s: %s)", self.run_id, type(error).__name__, error)
         finally:
             self.engine.dispose()
+
+    @staticmethod
+    def _channel_links(spider: Any) -> dict[str, Any] | None:
+        """What each channel's list pages linked; a channel that linked no article is named in the log."""
+        watch = getattr(spider, "channel_watch", None)
+        if watch is None:
+            return None
+        for name, facts in watch.blind().items():
+            logger.warning("channel without article links: %s", blind_reason(name, facts))
+        return watch.channels or None
 
     def _finish_reason(self, reason: str) -> str:
         spilled = self.failed_flushes - self.lost_batches

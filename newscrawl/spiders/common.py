@@ -41,3 +41,49 @@ def count_article_page(spider: Any, item: Any) -> None:
     spider.crawler.stats.inc_value("pages/article")
     if not (item.title and item.body and item.published_at):
         spider.crawler.stats.inc_value("pages/incomplete")
+
+
+EXAMPLES_KEPT = 3
+LIST_PAGE_PATH = re.compile(r"(/|/index(_\d+)?\.s?html?)$")  # a channel's own index pages, never an article
+
+
+class ChannelWatch:
+    """What each channel's list pages linked: article URLs, and other links under the channel (with examples).
+
+    A channel whose list pages link no article URL at all is blind: the site changed its lists or its URL
+    grammar. The store pipeline records every channel's counts on the run's row (`crawl_runs.channel_links`)
+    and `newscrawl crawl` judges them over all the run's workers (newscrawl.operate).
+    """
+
+    def __init__(self) -> None:
+        self.channels: dict[str, dict[str, Any]] = {}
+
+    def _channel(self, name: str, folder: str) -> dict[str, Any]:
+        return self.channels.setdefault(name, {"folder": folder, "list_pages": 0, "article_links": 0, "other_links": 0, "examples": []})
+
+    def list_page(self, name: str, folder: str) -> None:
+        self._channel(name, folder)["list_pages"] += 1
+
+    def article_link(self, name: str, folder: str) -> None:
+        self._channel(name, folder)["article_links"] += 1
+
+    def other_link(self, name: str, folder: str, path: str) -> None:
+        """A link under the channel's folder that is neither an article URL nor another list page."""
+        if LIST_PAGE_PATH.search(path):
+            return
+        channel = self._channel(name, folder)
+        channel["other_links"] += 1
+        if len(channel["examples"]) < EXAMPLES_KEPT and path not in channel["examples"]:
+            channel["examples"].append(path)
+
+    def blind(self) -> dict[str, dict[str, Any]]:
+        return {name: facts for name, facts in self.channels.items() if facts["list_pages"] and not facts["article_links"]}
+
+
+def blind_reason(name: str, facts: dict[str, Any]) -> str:
+    """Why a channel yielded nothing, in one phrase: no article links, and what its list pages linked instead."""
+    pages = f"{facts['list_pages']} list page{'s' if facts['list_pages'] != 1 else ''}"
+    if not facts["other_links"]:
+        return f"{name}: {pages} linked no article URL"
+    examples = ", ".join(facts["examples"])
+    return f"{name}: {pages} linked no article URL; {facts['other_links']} links under the channel do not match the URL grammar (e.g. {examples})"
