@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import create_engine, text
+from test_store import rows
 
 from newscrawl import db
 from newscrawl.archive import Archive
@@ -58,15 +58,6 @@ def store(url: str, writer: int, round_no: int, barrier_path: str) -> int:
     finally:
         engine.dispose()
     return stored
-
-
-def rows(url: str, query: str) -> list:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return connection.execute(text(query)).all()
-    finally:
-        engine.dispose()
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
