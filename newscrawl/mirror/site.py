@@ -256,6 +256,24 @@ class MirrorSite:
             return "robots"
         return pick_fault(self.faults, self.seed, path, LIST_KINDS) if page > 1 else None  # page 1 always answers
 
+    # ---- pre-rendered pages, for a server that must cost next to nothing per request
+
+    def prerender(self, host: str) -> dict[str, MirrorResponse]:
+        """The GET answer of every page a crawl asks for, rendered once for requests whose Host is `host`.
+
+        Keys are paths (with query) as requested: robots.txt, the home page, every list page and every article
+        page. Pages with a fault are left out (their answers depend on time or on the request), and so is what
+        depends on request headers (a conditional request): a server answers those with `respond`.
+        """
+        paths = ["/robots.txt", "/"]
+        paths += [article.path for article in self.articles if article.path not in self._faults]
+        for city, channel in known_channels():
+            for page in range(1, self.page_count(city, channel) + 1):
+                if not self._list_fault(city, channel, page):
+                    paths.append(list_page_url(city, channel, page))
+        headers = {"Host": host}
+        return {path: self.respond("GET", path, headers) for path in paths}
+
     # ---- requests
 
     def respond(self, method: str, path_with_query: str, headers: dict[str, str]) -> MirrorResponse:
