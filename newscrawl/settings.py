@@ -24,6 +24,17 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 
+# Article pages are read in this many worker processes, off the crawl process's GIL; 0 = in the crawl process.
+# Unset: 1 with two cores or more, 0 in the workers of a distributed run.
+NEWSCRAWL_EXTRACT_PROCESSES = None
+# Scrapy starts this many asyncio tasks for every response (the default 100 costs ~2 ms a page); a callback
+# yields one item or one list page's links.
+CONCURRENT_ITEMS = 16
+# Fetched pages may wait for the store up to this many body bytes (Scrapy's default is 5 MB).
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
+# Scrapy re-reads a generator callback's source on most responses to warn about `return value`; there is none here.
+WARN_ON_GENERATOR_RETURN_VALUE = False
+
 # Scrapy's default since 2.13, stated so that the pipelines' coroutines always run on asyncio.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
@@ -86,10 +97,16 @@ NEWSCRAWL_RUN_KEY = None
 # the turn); unset means the DOWNLOAD_DELAY the crawl was given. Only used with NEWSCRAWL_REDIS_URL.
 NEWSCRAWL_SITE_DELAY = None
 
-# Incremental runs (newscrawl/incremental.py): archived articles are not fetched again, except those
-# published less than this many days ago, which are revisited with conditional requests.
+# Incremental runs (newscrawl/incremental.py): archived articles are not fetched again until they are due,
+# then revisited with conditional requests (newscrawl/schedule.py).
 NEWSCRAWL_INCREMENTAL_ENABLED = True
-NEWSCRAWL_REVISIT_DAYS = 3
+NEWSCRAWL_REVISIT_AGES = "1,3,7,30,90,365"  # days after publication (or a change seen) to check again; then yearly
+# Revisits a night, most overdue first (the rest stay due): pages ("2000") or a share of the archive ("5%");
+# due articles get at least NEWSCRAWL_REVISIT_BUDGET_MIN a night, whatever the share.
+NEWSCRAWL_REVISIT_BUDGET = "5%"
+NEWSCRAWL_REVISIT_BUDGET_MIN = 100
+# Budget left once the due articles are checked goes to those checked longest ago (edits to old articles).
+NEWSCRAWL_REVISIT_FILL = True
 # Stop walking a channel's list pages after this many pages in a row that linked nothing new (0: never).
 NEWSCRAWL_STOP_AFTER_OLD_PAGES = 2
 # Article keys the incremental middleware looks up per query, and archived rows per page of a full pass.

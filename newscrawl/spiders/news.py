@@ -26,10 +26,10 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from newscrawl.items import PageFailure
-from newscrawl.pages import extract_generic, response_markup
-from newscrawl.spiders.common import count_article_page, fetch_failure, is_pagination_text
-from newscrawl.urls import article_key_for
+from newscrawl.extract_pool import GENERIC, ExtractError, ExtractPool, extract_article
+from newscrawl.items import Article, PageFailure
+from newscrawl.spiders.common import ChannelWatch, count_article_page, fetch_failure, is_pagination_text
+from newscrawl.urls import article_key_for, site_host
 
 
 
@@ -50,6 +50,7 @@ class NewsSiteSpider(scrapy.Spider):
         self.max_list_pages = int(max_list_pages) if max_list_pages else None
         self.list_pages_walked = 0
         self.seen_article_keys: set[str] = set()
+        self.channel_watch = ChannelWatch()  # article links per list folder: a blind one means the site changed
         self.crawl_args = {"start_urls": self.start_urls, "article_pattern": self.article_pattern, "max_list_pages": self.max_list_pages}
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -62,10 +63,16 @@ class NewsSiteSpider(scrapy.Spider):
             return
         self.list_pages_walked += 1
         self.crawler.stats.inc_value("pages/list")
+        name = site_host(urlsplit(response.url).netloc) + folder  # a channel is a start URL's folder
+        self.channel_watch.list_page(name, folder)
         for link in response.css("a[href]"):
             url = response.urljoin(link.attrib["href"])
-            if not self.article_re.search(urlsplit(url).path):
+            path = urlsplit(url).path
+            if not self.article_re.search(path):
+                if path.startswith(folder) and not is_pagination_text(" ".join(link.css("::text").getall()).strip()):
+                    self.channel_watch.other_link(name, folder, path)
                 continue
+            self.channel_watch.article_link(name, folder)
             key = article_key_for(url)
             if key not in self.seen_article_keys:
                 self.seen_article_keys.add(key)
@@ -79,18 +86,28 @@ class NewsSiteSpider(scrapy.Spider):
                 yield scrapy.Request(url, callback=self.parse_list, errback=self.failed, cb_kwargs={"folder": folder})
 
     def parse_article(self, response: Response) -> Any:
+        """An article page: a list of items, or a coroutine for one when the page is read in an extraction process
+        (NEWSCRAWL_EXTRACT_PROCESSES). Not a generator: Scrapy re-reads a generator callback's source per response."""
         if not isinstance(response, TextResponse):
-            yield PageFailure(url=response.url, reason="not a text page")
-            return
+            return [PageFailure(url=response.url, reason="not a text page")]
         warc = response.meta.get("warc") or {}
-        try:
-            item = extract_generic(response_markup(response), response.url, crawled_at=warc.get("date") or datetime.now(timezone.utc))
-        except Exception as error:  # noqa: BLE001 - odd markup must cost one page, recorded, never the crawl
-            yield PageFailure(url=response.url, reason=f"{type(error).__name__}: {error}", article_key=article_key_for(response.url))
-            return
+        crawled_at = warc.get("date") or datetime.now(timezone.utc)
+        page = (GENERIC, response.url, response.body, response.headers.get("Content-Type", b"").decode("latin-1"), crawled_at)
+        pool = ExtractPool.for_spider(self)
+        if pool.runs_here():
+            return self._article_items(response, warc, extract_article(*page))
+        return self._article_items_from(response, warc, pool.extract(*page))
+
+    async def _article_items_from(self, response: Response, warc: dict, extracted: Any) -> list[Any]:
+        return self._article_items(response, warc, await extracted)
+
+    def _article_items(self, response: Response, warc: dict, extracted: Article | ExtractError) -> list[Any]:
+        if isinstance(extracted, ExtractError):  # odd markup costs one page, recorded, never the crawl
+            return [PageFailure(url=response.url, reason=extracted.reason, article_key=article_key_for(response.url))]
+        item = extracted
         count_article_page(self, item)
         item.warc_file, item.warc_offset = warc.get("file"), warc.get("offset")
-        yield item
+        return [item]
 
     def failed(self, failure: Failure) -> Any:
         yield fetch_failure(self, failure, article_key_for(failure.request.url))

@@ -21,11 +21,10 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from newscrawl.dates import BEIJING
+from newscrawl.extract_pool import YYBNET, ExtractError, ExtractPool, extract_article
 from newscrawl.incremental import is_truthy
-from newscrawl.items import NotModified, PageFailure, Removed
-from newscrawl.pages import response_markup
-from newscrawl.pages.yybnet import YybnetArticlePage
-from newscrawl.spiders.common import count_article_page, fetch_failure, is_pagination_text
+from newscrawl.items import Article, NotModified, PageFailure, Removed
+from newscrawl.spiders.common import ChannelWatch, count_article_page, fetch_failure, is_pagination_text
 from newscrawl.yybnet import DEFAULT_BASE_URL, known_channels, parse_article_url, parse_channel_list
 
 
@@ -55,6 +54,7 @@ class YybnetSpider(scrapy.Spider):
         self.full = full  # read by the incremental middleware: "1" forces a complete pass
         self.seen_article_keys: set[str] = set()
         self.list_pages_walked: dict[tuple[str, str], int] = {}
+        self.channel_watch = ChannelWatch()  # article links per channel: a blind channel means the site changed
         self.crawl_args = {
             "channels": [f"{c}/{ch}" for c, ch in self.channels], "base_url": self.base_url,
             "since": since, "max_list_pages": self.max_list_pages, "full": is_truthy(full),
@@ -77,12 +77,19 @@ class YybnetSpider(scrapy.Spider):
         walked = self.list_pages_walked[(city, channel)] = self.list_pages_walked.get((city, channel), 0) + 1
         self.crawler.stats.inc_value("pages/list")
         channel_prefix = f"/{city}/{channel}/"
+        name = f"{city}/{channel}"
+        self.channel_watch.list_page(name, channel_prefix)
         all_too_old = True
         for link in response.css("a[href]"):
             url = response.urljoin(link.attrib["href"])
             ref = parse_article_url(url)
             if ref is None:
+                path = urlsplit(url).path
+                if path.startswith(channel_prefix) and not is_pagination_text(" ".join(link.css("::text").getall()).strip()):
+                    self.channel_watch.other_link(name, channel_prefix, path)
                 continue
+            if (ref.city, ref.channel) == (city, channel):
+                self.channel_watch.article_link(name, channel_prefix)
             if (ref.city, ref.channel) != (city, channel):
                 continue  # side lists link other channels' stories; those are walked in their own channel
             if self.since and ref.month < self.since.strftime("%Y%m"):
@@ -107,41 +114,50 @@ class YybnetSpider(scrapy.Spider):
                 yield self._list_request(url, city, channel)
 
     def parse_article(self, response: Response) -> Any:
+        """An article page: a list of items, or a coroutine for one when the page is read in an extraction process.
+
+        Not a generator on purpose: Scrapy re-reads the source of a generator callback (checking it for
+        `return value`) on nearly every response. The reading itself is `extract_pool.extract_article`, in a
+        worker process (NEWSCRAWL_EXTRACT_PROCESSES) or here.
+        """
         key = response.meta.get("article_key") or getattr(parse_article_url(response.url), "key", None)
         if response.status == 304 and key:
-            yield NotModified(url=response.url, article_key=key)
-            return
+            return [NotModified(url=response.url, article_key=key)]
         if response.status in (404, 410) and key:
-            yield Removed(url=response.url, article_key=key, http_status=response.status)
-            return
+            return [Removed(url=response.url, article_key=key, http_status=response.status)]
         if parse_article_url(response.url) is None:  # redirected off the article, e.g. to the channel's index
             first_url = (response.meta.get("redirect_urls") or [response.url])[0]
             if response.meta.get("revisit") and key:
-                yield Removed(url=first_url, article_key=key, http_status=response.status)
-            else:
-                yield PageFailure(url=first_url, reason=f"redirected off the article to {response.url}", article_key=key)
-            return
+                return [Removed(url=first_url, article_key=key, http_status=response.status)]
+            return [PageFailure(url=first_url, reason=f"redirected off the article to {response.url}", article_key=key)]
         if not isinstance(response, TextResponse):
-            yield PageFailure(url=response.url, reason=f"not a text page ({response.headers.get('Content-Type')})", article_key=key)
-            return
+            return [PageFailure(url=response.url, reason=f"not a text page ({response.headers.get('Content-Type')})", article_key=key)]
         warc = response.meta.get("warc") or {}
         crawled_at = warc.get("date") or datetime.now(timezone.utc)  # the WARC record's date, when archived
-        try:
-            item = YybnetArticlePage(response.url, response_markup(response), crawled_at=crawled_at).to_item()
-        except Exception as error:  # noqa: BLE001 - odd markup must cost one page, recorded, never the crawl
-            self.crawler.stats.inc_value(f"yybnet/extract_errors/{type(error).__name__}")
-            yield PageFailure(url=response.url, reason=f"{type(error).__name__}: {error}", article_key=key)
-            return
+        page = (YYBNET, response.url, response.body, response.headers.get("Content-Type", b"").decode("latin-1"), crawled_at)
+        pool = ExtractPool.for_spider(self)
+        if pool.runs_here():
+            return self._article_items(response, key, warc, extract_article(*page))
+        return self._article_items_from(response, key, warc, pool.extract(*page))
+
+    async def _article_items_from(self, response: Response, key: str | None, warc: dict, extracted: Any) -> list[Any]:
+        return self._article_items(response, key, warc, await extracted)
+
+    def _article_items(self, response: Response, key: str | None, warc: dict, extracted: Article | ExtractError) -> list[Any]:
+        if isinstance(extracted, ExtractError):  # odd markup costs one page, recorded, never the crawl
+            self.crawler.stats.inc_value(f"yybnet/extract_errors/{extracted.type_name}")
+            return [PageFailure(url=response.url, reason=extracted.reason, article_key=key)]
+        item = extracted
         for name in item.extra.get("fallback", []):  # landmarks not found: the site's layout may have changed
             self.crawler.stats.inc_value(f"yybnet/fallback/{name}")
         count_article_page(self, item)
         if self.since and item.published_at and item.published_at < datetime.combine(self.since, time(), BEIJING):
             self.crawler.stats.inc_value("yybnet/older_than_since")
-            return
+            return []
         item.etag = response.headers.get("ETag", b"").decode("latin-1") or None
         item.last_modified = response.headers.get("Last-Modified", b"").decode("latin-1") or None
         item.warc_file, item.warc_offset = warc.get("file"), warc.get("offset")
-        yield item
+        return [item]
 
     def failed(self, failure: Failure) -> Any:
         """A request that failed for good (after the retries): logged, counted and recorded, never silent."""
