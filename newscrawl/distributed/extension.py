@@ -26,6 +26,8 @@ from newscrawl.distributed.runs import RunStateLost
 
 logger = logging.getLogger(__name__)
 
+IDLE_POLL = 0.5  # seconds between two looks at the shared queue while this worker is idle and the run is not done
+
 
 class DistributedAddon:
     """Scrapy add-on: the shared Redis scheduler when a Redis URL is given."""
@@ -93,7 +95,16 @@ class RunLifecycle:
             return
         if not done:
             self.crawler.stats.inc_value("distributed/idle_waits")
+            self._look_again_soon()
             raise DontCloseSpider("other workers may still add requests")
+
+    def _look_again_soon(self) -> None:
+        """Ask the engine for the next request in IDLE_POLL s, not at its 5 s heartbeat: a worker that joins an
+        empty queue starts as soon as the seeder queues work, and all leave soon after the last page."""
+        slot = getattr(self.crawler.engine, "_slot", None)  # Scrapy's engine has no public hook for this
+        nextcall = getattr(slot, "nextcall", None)
+        if nextcall is not None:
+            nextcall.schedule(IDLE_POLL)
 
     def _lost(self, error: BaseException) -> None:
         from newscrawl.distributed.scheduler import close_soon
