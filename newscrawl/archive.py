@@ -9,16 +9,19 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict
 from datetime import datetime, timedelta
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import case, delete, select, text
+from sqlalchemy import case, delete, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from newscrawl import db
 from newscrawl.history import version_change
-from newscrawl.items import Article, FetchFailure, NotModified, PageFailure, Removed
+from newscrawl.schedule import DEFAULT_AGES, next_check
+from newscrawl.gone import chars
+from newscrawl.items import Article, FetchFailure, Gone, NotModified, PageFailure, Removed
 
 ARTICLE_FIELDS = (
     "url", "canonical_url", "city", "channel", "breadcrumbs", "title", "subtitle", "source", "published_at",
@@ -27,8 +30,10 @@ ARTICLE_FIELDS = (
 VERSION_FIELDS = ("content_hash", "title", "subtitle", "source", "published_at", "byline", "authors", "editors", "body")
 COUNTS = (
     "articles_new", "articles_updated", "articles_unchanged", "reprints", "page_failures", "not_modified", "removed",
-    "fetch_failures", "dead_links",
+    "fetch_failures", "dead_links", "soft_404", "suspect",
 )  # fmt: skip
+# A new text that keeps under 1/SUSPECT_SHRINK of the previous one and lost its time and source is held as suspect.
+SUSPECT_SHRINK = 5
 
 
 KEY_CHUNK = 500  # keys per IN (...) list
@@ -64,6 +69,19 @@ def dialect_insert(session: Session, table: Any) -> Any:
 EXTRACTED_FIELDS = tuple(name for name in ARTICLE_FIELDS if name not in ("url", "canonical_url"))
 
 
+def suspect_reason(row: db.Article, item: Article) -> str | None:
+    """Why a changed text of an archived article looks like a take-down rather than an edit, or None.
+
+    It keeps under 1/SUSPECT_SHRINK of the previous text's characters and shows neither a time nor a source,
+    where the article had them: a CMS's error page no detector recognised, or a page cut short.
+    """
+    before, after = chars(row.body), chars(item.body)
+    lost = [name for name, had in (("time", row.published_at is not None), ("source", bool(row.source))) if had]
+    if after * SUSPECT_SHRINK >= before or item.published_at is not None or item.source or not lost:
+        return None
+    return f"keeps {after} of {before} characters, lost its {' and '.join(lost)}"
+
+
 class Archive:
     """`keep_fetch_facts`: leave when/where an existing row was seen alone (reparse reads old captures).
 
@@ -74,9 +92,15 @@ class Archive:
     even when two copies are stored at the same moment.
     """
 
-    def __init__(self, engine: Engine, keep_fetch_facts: bool = False):
+    def __init__(self, engine: Engine, keep_fetch_facts: bool = False, revisit_ages: Sequence[float] = DEFAULT_AGES):
         self.engine = engine
         self.keep_fetch_facts = keep_fetch_facts
+        self.revisit_ages = tuple(revisit_ages)
+
+    def _next_check(self, row: db.Article, now: datetime) -> datetime:
+        """When the article is checked again (newscrawl.schedule): its ladder restarts at a change or a removal seen."""
+        changed = row.changed_at if (row.version or 1) > 1 else None
+        return next_check(row.published_at, now, changed_at=changed, removed_at=row.removed_at, ages=self.revisit_ages)
 
     def write(self, batch: list[Any], run_id: int | None, now: datetime | None = None) -> Counter:
         """Store a batch in one transaction; returns what happened, counted by COUNTS names."""
@@ -89,16 +113,24 @@ class Archive:
             self._lock_fingerprints(session, [item.content_hash for item in articles])
             existing = self._locked_rows(session, keys)
             for item in articles:
-                counts.update(self._article(session, existing, item, run_id, now))
+                happened = self._article(session, existing, item, run_id, now)
+                counts.update(happened)
+                row = existing.get(item.article_key)
+                if row is not None and "articles_new" not in happened and not (self.keep_fetch_facts and row.next_check_at):
+                    row.next_check_at = self._next_check(row, now)  # checked now: the next step of its ladder
             for item in others:
+                if isinstance(item, Gone):  # a soft 404: a removal (the Removed branch) when archived, else a PageFailure
+                    item = self._soft_404(session, existing, item, run_id, now, counts)
                 if isinstance(item, NotModified) and item.article_key in existing:
                     row = existing[item.article_key]
                     row.last_seen_at, row.last_run_id, row.removed_at = now, run_id, None
+                    row.next_check_at = self._next_check(row, now)
                     counts["not_modified"] += 1
                 elif isinstance(item, Removed) and item.article_key in existing:
                     row = existing[item.article_key]
                     row.removed_at = row.removed_at or now
                     row.last_run_id = run_id
+                    row.next_check_at = self._next_check(row, now)  # removed pages are checked again: they come back
                     counts["removed"] += 1
                 elif isinstance(item, PageFailure):
                     session.add(db.ExtractionFailure(run_id=run_id, url=item.url, article_key=item.article_key, reason=item.reason, recorded_at=now))
@@ -154,9 +186,14 @@ class Archive:
                 return ["articles_new", "reprints"] if row.reprint_of_id is not None else ["articles_new"]
             # Another writer stored this key since we looked: update its row like any archived one.
             row = existing[item.article_key] = self._locked_rows(session, [item.article_key])[item.article_key]
+        validators = row.etag, row.last_modified  # kept when the new text is held as suspect: the next revisit refetches it
         self._touch(row, item, run_id, now)
         if not self._differs(row, item):
+            self._drop_suspects(session, existing, row)  # the article's own text again: the take-down did not hold
             return ["articles_unchanged"]
+        if held := self._hold_suspect(session, existing, row, item, run_id, now):
+            row.etag, row.last_modified = validators
+            return held
         before = {name: getattr(row, name) for name in VERSION_FIELDS}  # the previous version, before _fill overwrites it
         self._fill(row, item)
         row.version += 1
@@ -164,12 +201,110 @@ class Archive:
         session.add(self._version(row, item, run_id, now, before))
         return ["articles_updated"]
 
+    # --- soft 404s and suspect versions (newscrawl.gone) -------------------------------------------------
+    def _soft_404(
+        self, session: Session, existing: dict[str, db.Article], item: Gone, run_id: int | None, now: datetime, counts: Counter
+    ) -> Gone | PageFailure:
+        """A page that answered 200 but says the article is gone: never an article or a version.
+
+        Archived key: the item goes on to the Removed branch (removed_at set, the text untouched). Unknown key:
+        an extraction failure with its "soft 404: why" reason. Keys taken as articles earlier in the run with
+        the same text (`item.earlier`, the same-text signal) are taken back first.
+        """
+        counts["soft_404"] += 1
+        if item.earlier:
+            self._take_back(session, item, run_id, now, counts)
+        if item.article_key in existing:
+            return item
+        return PageFailure(url=item.url, reason=item.reason, article_key=item.article_key)
+
+    def _take_back(self, session: Session, item: Gone, run_id: int | None, now: datetime, counts: Counter) -> None:
+        """Undo what this run stored for pages later found to be one soft 404 served under many URLs.
+
+        A row this run created with that text (version 1) is deleted and recorded as an extraction failure; an
+        archived article whose suspect version this run held with that text loses it and is marked removed.
+        Anything else (an older row, a text confirmed since) is left alone.
+        """
+        query = select(db.Article).where(db.Article.article_key.in_(sorted(set(item.earlier)))).order_by(db.Article.article_key)
+        rows = list(session.scalars(query.with_for_update()))
+        created = [row for row in rows if row.first_run_id == run_id and row.version == 1 and row.content_hash == item.content_hash]
+        for row in created:
+            session.add(db.ExtractionFailure(run_id=run_id, url=row.url, article_key=row.article_key, reason=item.reason, recorded_at=now))
+            counts.update({"articles_new": -1, "reprints": -1 if row.reprint_of_id is not None else 0, "page_failures": 1, "soft_404": 1})
+        if created:
+            ids = [row.id for row in created]
+            session.execute(update(db.Article).where(db.Article.reprint_of_id.in_(ids)).values(reprint_of_id=None))
+            session.execute(delete(db.ArticleVersion).where(db.ArticleVersion.article_id.in_(ids)))
+            for row in created:
+                session.delete(row)
+            session.flush()
+        for row in rows:
+            if row in created:
+                continue
+            held = delete(db.SuspectVersion).where(
+                db.SuspectVersion.article_id == row.id, db.SuspectVersion.content_hash == item.content_hash,
+                db.SuspectVersion.run_id == run_id if run_id is not None else db.SuspectVersion.run_id.is_(None),
+            )  # fmt: skip
+            if session.execute(held).rowcount:
+                row.removed_at = row.removed_at or now
+                row.last_run_id = run_id
+                row.next_check_at = self._next_check(row, now)  # as for any removal seen
+                counts.update({"removed": 1, "soft_404": 1, "suspect": -1})
+
+    @staticmethod
+    def _suspects(session: Session, existing: dict[str, db.Article], row: db.Article) -> list[db.SuspectVersion]:
+        """The suspect versions held for an article; which of the batch's articles have any is read once per batch."""
+        cache = session.info.setdefault("suspect_articles", {"checked": set(), "held": set()})
+        if row.id not in cache["checked"]:
+            ids = sorted({r.id for r in existing.values() if r.id is not None} - cache["checked"] | {row.id})
+            for start in range(0, len(ids), KEY_CHUNK):
+                chunk = ids[start : start + KEY_CHUNK]
+                cache["held"].update(session.scalars(select(db.SuspectVersion.article_id).where(db.SuspectVersion.article_id.in_(chunk)).distinct()))
+            cache["checked"].update(ids)
+        if row.id not in cache["held"]:
+            return []
+        query = select(db.SuspectVersion).where(db.SuspectVersion.article_id == row.id).order_by(db.SuspectVersion.id)
+        return list(session.scalars(query))
+
+    def _drop_suspects(self, session: Session, existing: dict[str, db.Article], row: db.Article) -> int:
+        """Forget the suspect versions of an article; returns how many there were."""
+        if not self._suspects(session, existing, row):
+            return 0
+        dropped = session.execute(delete(db.SuspectVersion).where(db.SuspectVersion.article_id == row.id)).rowcount
+        session.info["suspect_articles"]["held"].discard(row.id)
+        return dropped
+
+    def _hold_suspect(
+        self, session: Session, existing: dict[str, db.Article], row: db.Article, item: Article, run_id: int | None, now: datetime
+    ) -> list[str] | None:
+        """Hold a changed text that looks like a take-down as a suspect version: the counts of that, or None to store
+        the text as the article's next version (an ordinary edit, or a suspect text confirmed by a later fetch)."""
+        fetched = item.crawled_at or now
+        suspects = self._suspects(session, existing, row)
+        if any(s.content_hash == item.content_hash and fetched > s.fetched_at for s in suspects):
+            self._drop_suspects(session, existing, row)  # met again on a later fetch: confirmed, an ordinary version now
+            return None
+        reason = suspect_reason(row, item)
+        if reason is None:
+            self._drop_suspects(session, existing, row)  # a full text again: what was held was a passing fault
+            return None
+        if any(s.content_hash == item.content_hash for s in suspects):
+            return ["suspect"]  # the same capture read again (reparse): held already
+        session.add(db.SuspectVersion(
+            article_id=row.id, content_hash=item.content_hash, title=item.title, source=item.source,
+            published_at=item.published_at, body=item.body or "", fetched_at=fetched, run_id=run_id,
+            warc_file=item.warc_file, warc_offset=item.warc_offset, reason=reason,
+        ))  # fmt: skip
+        session.info["suspect_articles"]["held"].add(row.id)
+        return ["suspect"]
+
     def _insert(self, session: Session, item: Article, run_id: int | None, now: datetime) -> db.Article | None:
         """INSERT ... ON CONFLICT DO NOTHING: the new row, or None when the key is taken (by another writer)."""
         row = db.Article(article_key=item.article_key, first_seen_at=now, first_run_id=run_id, version=1, changed_at=now)
         self._fill(row, item)
         row.reprint_of_id = self._first_copy_id(session, item.content_hash)
         self._touch(row, item, run_id, now)
+        row.next_check_at = self._next_check(row, now)
         values = {column.key: getattr(row, column.key) for column in db.Article.__table__.columns if column.key != "id"}
         statement = dialect_insert(session, db.Article).values(**values).on_conflict_do_nothing(index_elements=["article_key"])
         new_id = session.execute(statement.returning(db.Article.id)).scalar()

@@ -48,6 +48,7 @@ from newscrawl.yybnet import DEFAULT_BASE_URL, channel_name, known_channels
 
 REPO = Path(__file__).resolve().parent.parent
 FILL_CHUNK = 20_000
+NOT_DUE = datetime(2100, 1, 1, tzinfo=timezone.utc)  # synthetic articles count as checked: none falls due during the nights
 OLD_START = datetime(2001, 1, 1, tzinfo=timezone.utc)  # synthetic articles: 2001-2010, never young
 OLD_SPAN_DAYS = 10 * 365
 DAYS = (0, 1, 2)  # one crawl a night; the last is the one measured
@@ -100,6 +101,7 @@ def fill_archive(database_url: str, count: int, taken_keys: set[str], seed: int 
                     "crawled_at": published + timedelta(hours=1), "first_seen_at": published + timedelta(hours=1),
                     "last_seen_at": published + timedelta(hours=1), "first_run_id": None, "last_run_id": None,
                     "version": 1, "changed_at": None, "removed_at": None, "etag": f'"{number:x}"',
+                    "next_check_at": NOT_DUE,
                     "last_modified": f"{published:%a, %d %b %Y %H:%M:%S} GMT", "warc_file": None, "warc_offset": None,
                 })  # fmt: skip
                 if len(rows) >= FILL_CHUNK:

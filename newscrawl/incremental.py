@@ -1,9 +1,13 @@
 """Incremental crawling against the archive itself (a deltafetch-style spider middleware).
 
-- An article already archived is not downloaded again, unless it is young (published less than
-  NEWSCRAWL_REVISIT_DAYS ago): every young archived article of the crawled channels is revisited at
-  the start with a conditional request (If-None-Match / If-Modified-Since), so an unchanged page costs
-  a 304, an edited one becomes a new version and one taken down (404/410) is marked removed.
+- An article already archived is not downloaded again unless it is due: every archived article has a
+  next check time (newscrawl.schedule: 1, 3, 7, 30, 90, 365 days after publication, then yearly, restarted
+  by a change or a removal seen), and at the start the due articles of the crawled channels are revisited,
+  most overdue first, at most NEWSCRAWL_REVISIT_BUDGET a night (the rest stay due for the next night);
+  budget left over goes to the articles checked longest ago, so that edits to old articles are caught too;
+  with a conditional request (If-None-Match / If-Modified-Since): an unchanged page costs a 304, an edited
+  one becomes a new version, one taken down (404/410) is marked removed, a removed one that is back is
+  stored again.
 - A channel's list pages stop being walked after NEWSCRAWL_STOP_AFTER_OLD_PAGES pages in a row
   that linked nothing new.
 - `-a full=1` turns both off for one complete pass (archived articles are still revisited conditionally).
@@ -13,7 +17,7 @@ The check reads the `articles` table, not a side file that could drift from it, 
 memory follows the night's work, not the archive's size.
 - The links of one list page are looked up together, NEWSCRAWL_INCREMENTAL_BATCH_SIZE keys per query
   (`WHERE article_key IN (...)`), on one engine opened with the spider and disposed with it.
-- The revisits at the start read only the young, not removed rows of the crawled cities; a full pass
+- The revisits at the start read only the due rows of the crawled cities, at most the budget; a full pass
   streams every row by keyset (`id > last ORDER BY id LIMIT n`), one page at a time, and waits for the
   scheduler to run empty before it reads the next page.
 - Per run only the keys revisited are kept (a full pass revisits everything: there they are the work).
@@ -39,10 +43,12 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from newscrawl import db
+from newscrawl.schedule import parse_budget
 from newscrawl.yybnet import ArticleRef, parse_article_url
 
 logger = logging.getLogger(__name__)
 
+DUE_AHEAD = timedelta(hours=12)  # nights run once a day: what falls due within half a day is checked tonight
 REVISIT_STATUSES = [304, 404, 410]  # answers the spider handles itself on a revisit
 BATCH_SIZE = 500  # keys per lookup query and rows per page of a full pass (NEWSCRAWL_INCREMENTAL_BATCH_SIZE)
 QUERY_ATTEMPTS = 5  # a query that meets a transient database error (connection lost, database locked) is tried again
@@ -102,7 +108,10 @@ class IncrementalMiddleware:
         self.crawler = crawler
         self.stats = crawler.stats
         self.database_url = db.database_url(settings=settings)
-        self.revisit_age = timedelta(days=settings.getfloat("NEWSCRAWL_REVISIT_DAYS", 3))
+        self.budget = settings.get("NEWSCRAWL_REVISIT_BUDGET", "5%")  # revisits a night: pages, or a share of the archive
+        self.budget_min = settings.getint("NEWSCRAWL_REVISIT_BUDGET_MIN", 100)
+        self.fill = settings.getbool("NEWSCRAWL_REVISIT_FILL", True)
+        parse_budget(self.budget, 100)  # a bad value is a clear error at the start, not in the middle of the night
         self.stop_after_old_pages = settings.getint("NEWSCRAWL_STOP_AFTER_OLD_PAGES", 2)
         self.batch_size = settings.getint("NEWSCRAWL_INCREMENTAL_BATCH_SIZE", BATCH_SIZE)
         if self.batch_size < 1:
@@ -113,9 +122,9 @@ class IncrementalMiddleware:
             raise ValueError(f"NEWSCRAWL_NOW={now!r} needs a UTC offset, e.g. 2021-06-02T08:00:00+08:00")
         self.engine: Engine | None = None  # opened with the spider, disposed when it closes
         self.old_pages_in_a_row: dict[str, int] = {}
-        # Keys given (or, for the young ones found at the start, about to be given) a conditional revisit.
+        # Keys given (or, for the due ones found at the start, about to be given) a conditional revisit.
         self.revisited: set[str] = set()
-        self.young: list[tuple[str, Archived]] = []  # the start's revisits, until process_start has yielded them
+        self.young: list[tuple[str, Archived]] = []  # the start's revisits (the due articles), until process_start yields them
         self.full = False
         self.catching_up = False
         self.channels: set[tuple[str, str]] = set()  # the spider's (city, channel) pairs
@@ -134,7 +143,7 @@ class IncrementalMiddleware:
         self.engine = self._make_engine()
         archived = await asyncio.to_thread(self._open, spider)
         logger.info(
-            "incremental: %d articles already archived, %d young ones to revisit%s", archived, len(self.young),
+            "incremental: %d articles already archived, %d due ones to revisit%s", archived, len(self.young),
             " (full pass)" if self.full else " (previous run was not clean: walking every list page)" if self.catching_up else "",
         )  # fmt: skip
 
@@ -144,22 +153,38 @@ class IncrementalMiddleware:
             self.engine = None
 
     def _open(self, spider: Any) -> int:
-        """How the last run ended, how many articles are archived, and (unless full) the young ones to revisit."""
+        """How the last run ended, how many articles are archived, and (unless full) the due ones to revisit."""
         archived, last_run = self._retrying()(self._archive_facts, spider)
         # Stopping early is only safe after a clean run: one killed (left 'running'), failed or with failed
         # fetches may have left deeper list pages unread.
         self.catching_up = last_run is not None and (last_run.status not in ("finished", "drift") or last_run.errors > 0)
         query = self._revisit_query(spider)
         if not self.full and query is not None:  # a full pass streams every row in process_start instead
-            cutoff = (self.now or datetime.now(timezone.utc)) - self.revisit_age
-            # No ORDER BY in SQL: it would make SQLite walk the whole table in id order instead of the
-            # published_at index. The young rows are few; they are put in id (archive) order here.
-            rows = sorted(self._rows(query.where(db.Article.published_at > cutoff, db.Article.removed_at.is_(None))))
+            now = self.now or datetime.now(timezone.utc)
+            budget = parse_budget(self.budget, archived)
+            due_budget = max(budget, self.budget_min)  # due checks are never starved on a small archive
+            # A check that falls due before the next night is done tonight rather than a day late.
+            is_due = or_(db.Article.next_check_at <= now + DUE_AHEAD, db.Article.next_check_at.is_(None))
+            due = self._retrying()(self._count, query.where(is_due))
+            # Most overdue first; articles archived before the schedule (no next check yet) after them, stalest first.
+            order = (db.Article.next_check_at.is_(None), db.Article.next_check_at, db.Article.last_seen_at, db.Article.id)
+            rows = self._rows(query.where(is_due).order_by(*order).limit(due_budget))
+            if self.fill and len(rows) < budget:  # budget left: the articles checked longest ago, so edits to old ones are caught
+                stalest = query.where(~is_due).order_by(db.Article.last_seen_at, db.Article.id).limit(budget - len(rows))
+                rows += self._rows(stalest)
             for _id, key, known in rows:
-                if self._young(known) and self._revisitable(known) is not None and key not in self.revisited:
+                if self._revisitable(known, removed_too=True) is not None and key not in self.revisited:
                     self.revisited.add(key)
                     self.young.append((key, known))
+            self.stats.set_value("incremental/revisits_due", due)
+            self.stats.set_value("incremental/revisit_budget", max(budget, min(due, due_budget)))
+            if due > due_budget:  # they stay due: the most overdue come first tomorrow
+                self.stats.set_value("incremental/revisits_carried_over", due - due_budget)
         return archived
+
+    def _count(self, query: Select) -> int:
+        with self._connect() as connection:
+            return connection.scalar(select(func.count()).select_from(query.subquery())) or 0
 
     def _archive_facts(self, spider: Any) -> tuple[int, Any]:
         """How many articles are archived, and the last earlier run of this spider: all its workers' rows as one."""
@@ -180,7 +205,7 @@ class IncrementalMiddleware:
         return archived, (unclean or rows)[0]
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        """The spider's start requests, then a conditional revisit of every young archived article of its channels.
+        """The spider's start requests, then a conditional revisit of the due archived articles of its channels.
 
         Revisits come from the archive, not from list links: an article taken down vanishes from the lists too.
         A full pass revisits every archived article of the channels, read page by page.
@@ -235,15 +260,15 @@ class IncrementalMiddleware:
         cities = sorted({city for city, _ in self.channels})
         return self._facts().where(func.coalesce(db.Article.city, "").in_([*cities, ""]))
 
-    def _revisitable(self, known: Archived) -> ArticleRef | None:
-        """The article of an archived row, when the start revisits it: one of the spider's channels, not removed unless full."""
+    def _revisitable(self, known: Archived, removed_too: bool = False) -> ArticleRef | None:
+        """The article of an archived row, when the start revisits it: one of the spider's channels; removed ones when due."""
         ref = parse_article_url(known.canonical_url)
-        if ref is None or (ref.city, ref.channel) not in self.channels or known.removed and not self.full:
+        if ref is None or (ref.city, ref.channel) not in self.channels or known.removed and not (self.full or removed_too):
             return None
         return ref
 
     def _revisit(self, spider: Any, key: str, known: Archived) -> Request:
-        ref = self._revisitable(known)
+        ref = self._revisitable(known, removed_too=True)
         assert ref is not None  # callers checked
         request = Request(ref.url(spider.base_url), callback=spider.parse_article, errback=spider.failed, meta={"article_key": key})
         return self._conditional(request, known)
@@ -301,7 +326,7 @@ class IncrementalMiddleware:
                 self.revisited.add(key)
                 self.stats.inc_value("incremental/revisited")
                 yield self._conditional(request, known)
-            else:  # archived, and not young: no need to fetch it again
+            else:  # archived, and not due: no need to fetch it again
                 self.stats.inc_value("incremental/skipped")
         for request in self._pagination(response, pagination, linked_new, bool(articles)):
             yield request
@@ -391,11 +416,6 @@ class IncrementalMiddleware:
                 logger.info("incremental: %s: %d list pages with nothing new, not walking further", channel, self.old_pages_in_a_row[channel])
             return []
         return pagination
-
-    def _young(self, known: Archived) -> bool:
-        if known.published_at is None:
-            return False
-        return (self.now or datetime.now(timezone.utc)) - known.published_at < self.revisit_age
 
     @staticmethod
     def _conditional(request: Request, known: Archived) -> Request:

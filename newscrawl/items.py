@@ -77,6 +77,22 @@ class Removed:
 
 
 @dataclass
+class Gone(Removed):
+    """A page that answered 200 but says the article is gone (a soft 404: an error template, an apology line,
+    the same short text under many URLs). Never an article or a version: storage makes it a removal when the
+    key is archived, else an extraction failure with reason "soft 404: <why>" (newscrawl.gone decides).
+
+    `earlier`: keys met before in this run with the same text, taken as articles then (the same-text signal
+    fires on the third page); storage takes back what it stored for them in this run.
+    """
+
+    http_status: int = 200
+    reason: str = "soft 404"
+    content_hash: str | None = None
+    earlier: list[str] = field(default_factory=list)
+
+
+@dataclass
 class FetchFailure:
     """A request that failed for good (after retries), with its reason; a later run fetches it again."""
 

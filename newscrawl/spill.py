@@ -20,11 +20,11 @@ from sqlalchemy import select
 
 from newscrawl import db
 from newscrawl.archive import Archive
-from newscrawl.items import Article, FetchFailure, Image, NotModified, PageFailure, Removed
+from newscrawl.items import Article, FetchFailure, Gone, Image, NotModified, PageFailure, Removed
 
 logger = logging.getLogger(__name__)
 
-ITEM_TYPES = {cls.__name__: cls for cls in (PageFailure, NotModified, Removed, FetchFailure)}
+ITEM_TYPES = {cls.__name__: cls for cls in (PageFailure, NotModified, Removed, Gone, FetchFailure)}
 BATCH = 100
 
 

@@ -12,6 +12,7 @@ import io
 import json
 import logging
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from newscrawl.archive import Archive
 from newscrawl.diskspace import DISK_FULL, close_crawl, describe_os_error, is_disk_full
 from newscrawl.distributed.runs import new_run_key, worker_name
 from newscrawl.items import Article, FetchFailure, NotModified, PageFailure, Removed
+from newscrawl.schedule import parse_ages
 from newscrawl.spiders.common import blind_reason
 from newscrawl.migrate import upgrade
 
@@ -59,6 +61,9 @@ class StorePipeline:
         self.spill_dir = Path(settings.get("NEWSCRAWL_SPILL_DIR", "data/spill"))
         self.drift_min_pages = settings.getint("NEWSCRAWL_DRIFT_MIN_PAGES", 20)
         self.degraded_share = settings.getfloat("NEWSCRAWL_DEGRADED_SHARE", 0.10)
+        self.revisit_ages = parse_ages(settings.get("NEWSCRAWL_REVISIT_AGES"))
+        pinned = settings.get("NEWSCRAWL_NOW")  # replays and benchmarks pin "now": what was seen when, and what is due
+        self.pinned_now = datetime.fromisoformat(pinned) if pinned else None
         self.run_key: str | None = None
         self.buffer: list[Any] = []
         self.flush_lock = asyncio.Lock()
@@ -207,7 +212,7 @@ class StorePipeline:
             self.stats.inc_value(f"store/{name}", value)
 
     def _write(self, batch: list[Any]) -> dict[str, int]:
-        return Archive(self.engine).write(batch, self.run_id)
+        return Archive(self.engine, revisit_ages=self.revisit_ages).write(batch, self.run_id, now=self.pinned_now)
 
     def _spill(self, batch: list[Any]) -> Path:
         self.spill_dir.mkdir(parents=True, exist_ok=True)

@@ -31,14 +31,17 @@ def versions(database_url: str, key: str) -> list[tuple[int, str]]:
         engine.dispose()
 
 
+LADDER_ONLY = ("-s", "NEWSCRAWL_REVISIT_FILL=False")  # due articles only: no spare budget for the stalest
+
+
 def test_three_nights(sqlite_url):
-    night(0, sqlite_url)
-    truth1, _ = night(1, sqlite_url)
+    night(0, sqlite_url, *LADDER_ONLY)
+    truth1, _ = night(1, sqlite_url, *LADDER_ONLY)
     articles, runs = stored(sqlite_url)
     assert sorted(a.article_key for a in articles) == sorted(truth1)
     assert runs[1].articles_new == len(truth1) - ARTICLES and runs[1].skipped > 0
 
-    truth2, removed = night(2, sqlite_url)
+    truth2, removed = night(2, sqlite_url, *LADDER_ONLY)
     articles, runs = stored(sqlite_url)
     by_key = {a.article_key: a for a in articles}
     assert set(truth2) <= set(by_key)
@@ -55,9 +58,27 @@ def test_three_nights(sqlite_url):
     assert runs[2].not_modified > 0  # young, unchanged: a 304 and nothing else
     assert removed and all(by_key[k].removed_at is not None for k in removed)
 
-    assert old_edits and all(by_key[k].version == 1 for k in old_edits)  # old articles are not revisited nightly...
+    assert old_edits and all(by_key[k].version == 1 for k in old_edits)  # old articles are not on tonight's ladder...
     night(2, sqlite_url, "-a", "full=1")
     articles, _ = stored(sqlite_url)
     by_key = {a.article_key: a for a in articles}
     assert all(by_key[k].version == 2 for k in old_edits)  # ...but a full pass finds the edit
     assert mismatches([by_key[k] for k in truth2], truth2) == []
+
+
+def test_spare_budget_catches_edits_of_old_articles_without_a_full_pass(sqlite_url):
+    """Nights 0-6 at a budget of half the archive: the due articles, then those checked longest ago."""
+    budget = ("-s", "NEWSCRAWL_REVISIT_BUDGET=50%", "-s", "NEWSCRAWL_REVISIT_BUDGET_MIN=0")
+    revisited = []
+    for day in range(7):
+        truth, _ = night(day, sqlite_url, *budget)
+        _, runs = stored(sqlite_url)
+        revisited.append(runs[-1].not_modified + runs[-1].articles_updated + runs[-1].removed)
+    articles, runs = stored(sqlite_url)
+    by_key = {a.article_key: a for a in articles}
+    old_edits = [k for k, row in truth.items() if row.get("edited_on_days") and row["first_published_day"] == 0 and max(row["edited_on_days"]) <= 3]
+    assert old_edits, "the mirror edits old articles too"
+    assert all(by_key[k].body == truth[k]["body"] for k in old_edits), "an edit of an old article was not caught"
+    assert [r.status for r in runs] == ["finished"] * 7 and all(r.args.get("full") is False for r in runs)
+    assert all(count <= 0.5 * len(articles) + 1 for count in revisited), revisited  # never past the budget
+    assert min(revisited[1:]) > 0

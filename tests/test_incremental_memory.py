@@ -59,6 +59,8 @@ def add_articles(database_url: str, rows: list[tuple[str, str, int, datetime, bo
                     "images": [], "content_hash": f"{number:064x}", "published_at": published, "crawled_at": published,
                     "first_seen_at": published, "last_seen_at": published, "etag": f'"e{number}"',
                     "last_modified": "Sun, 01 Mar 2015 00:00:00 GMT", "removed_at": published if removed else None,
+                    # As the schedule leaves them: the young, not removed ones due tonight, the others later.
+                    "next_check_at": NOW - timedelta(hours=1) if published >= YOUNG and not removed else NOW + timedelta(days=30),
                 }
                 for city, channel, number, published, removed in rows
             ])  # fmt: skip
@@ -86,9 +88,13 @@ def hand_archive(database_url: str) -> dict[str, list[str]]:
 class Driven:
     """The middleware of a yybnet spider, driven by hand, with every SQL statement it sends recorded."""
 
-    def __init__(self, database_url: str, monkeypatch, **spider_args: str):
+    def __init__(self, database_url: str, monkeypatch, extra_settings: dict | None = None, **spider_args: str):
+        extra_settings = extra_settings or {}
         monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
-        settings = {"NEWSCRAWL_DATABASE_URL": database_url, "NEWSCRAWL_INCREMENTAL_BATCH_SIZE": BATCH, "NEWSCRAWL_NOW": NOW.isoformat()}
+        settings = {
+            "NEWSCRAWL_DATABASE_URL": database_url, "NEWSCRAWL_INCREMENTAL_BATCH_SIZE": BATCH, "NEWSCRAWL_NOW": NOW.isoformat(),
+            "NEWSCRAWL_REVISIT_FILL": False, **extra_settings,  # the due articles only, unless a test asks for the fill
+        }  # fmt: skip
         self.crawler = get_crawler(YybnetSpider, settings)
         self.spider = YybnetSpider.from_crawler(self.crawler, base_url=BASE_URL, channels=CHANNELS, **spider_args)
         self.crawler.spider = self.spider
@@ -342,7 +348,7 @@ def crawl_night(database_url: str, day: int, tmp_path: Path, *args: str) -> tupl
     with MirrorServer(site) as server:
         done = run_crawl(
             server.base_url, database_url, "-s", f"NEWSCRAWL_NOW={site.today.isoformat()}",
-            "-s", f"NEWSCRAWL_INCREMENTAL_BATCH_SIZE={BATCH}", *args, warc_dir=warc_dir,
+            "-s", f"NEWSCRAWL_INCREMENTAL_BATCH_SIZE={BATCH}", "-s", "NEWSCRAWL_REVISIT_FILL=False", *args, warc_dir=warc_dir,
         )  # fmt: skip
     return stats_of(done.stderr), warc_dir
 

@@ -9,6 +9,10 @@ import hashlib
 import re
 from dataclasses import dataclass, fields
 
+from newscrawl.yybnet import PORTAL_NAME
+
+from .render import channel_href, city_nav, e, head
+
 # Spec keys of `parse_faults` -> Faults field; `5xx` is not a valid identifier.
 RATE_KEYS = {
     "5xx": "server_error",
@@ -19,12 +23,15 @@ RATE_KEYS = {
     "loop": "loop",
     "huge": "huge",
     "malformed": "malformed",
+    "soft404": "soft404",
+    "soft404_removed": "soft404_removed",
 }
 VALUE_KEYS = ("robots", "slow_seconds", "huge_bytes")
 # A path gets the first kind (in this order) whose hash falls under its rate; robots is decided by prefix first.
-KIND_ORDER = ("5xx", "loop", "redirect", "truncate", "slow", "huge", "malformed", "charset")
+KIND_ORDER = ("5xx", "loop", "redirect", "truncate", "slow", "huge", "malformed", "charset", "soft404")
 LIST_KINDS = ("5xx", "slow")  # list pages after the first can fail or stall too
 ARTICLE_KINDS = KIND_ORDER
+SOFT404_REMOVED = "soft404_removed"  # not a live page's kind: which removed articles answer 200 with an error page
 
 
 @dataclass
@@ -39,6 +46,8 @@ class Faults:
     loop: float = 0.0
     huge: float = 0.0
     malformed: float = 0.0
+    soft404: float = 0.0  # the page answers 200 with the CMS's "gone" page (navigation, apology, 热点阅读)
+    soft404_removed: float = 0.0  # share of removed articles (`--day`) that answer that page instead of 404
     robots: tuple[str, ...] = ()  # path prefixes /robots.txt disallows
     slow_seconds: float = 5.0
     huge_bytes: int = 20 * 1024 * 1024
@@ -144,3 +153,75 @@ def break_markup(html: str) -> str:
         at = html.rfind("</table>")
         html = html[:at] + html[at + len("</table>") :]  # one `</table>` goes missing (desktop-b)
     return html
+
+
+# ---- soft 404: the page a CMS answers, with status 200, for an article it no longer shows
+
+# Apology lines and explanations of Chinese news CMSs; a page gets one of each, fixed per (seed, path).
+SOFT404_APOLOGIES = (
+    "抱歉，您访问的页面不存在或已被删除！",
+    "对不起，该稿件已撤稿或已过期。",
+    "您要查看的文章不存在",
+    "404 - 页面未找到",
+    "该信息已被删除",
+)
+SOFT404_DETAILS = (
+    "可能原因：稿件已过期、已撤稿，或者网址输入有误。",
+    "请检查您输入的网址是否正确，或返回首页继续浏览。",
+    "系统将在5秒后自动返回首页，如果没有跳转，请点击下方链接。",
+)
+SOFT404_TEMPLATES = ("desktop", "table", "mobile")
+
+
+def is_soft404_removed(faults: Faults | None, seed: int, path: str) -> bool:
+    """Whether a removed article's path answers 200 with the error page instead of 404."""
+    return bool(faults and faults.soft404_removed) and fault_score(seed, SOFT404_REMOVED, path) < faults.soft404_removed  # type: ignore[union-attr]
+
+
+def soft404_page(seed: int, path: str, city: str, channel: str, others: list) -> str:
+    """The CMS's "gone" page for an article path: the city's navigation, an apology where the headline stands,
+    a way back, and 热点阅读 / 图文看点 lists of other stories (`others`: MirrorArticle). UTF-8 markup.
+
+    Three templates (desktop divs, nested tables with a <title> of 提示信息, a mobile page), so that a reader
+    must go by the words and the missing meta line, not by one template's markup.
+    """
+
+    def pick(kind: str, options: tuple[str, ...]) -> str:
+        return options[int(fault_score(seed, f"soft404-{kind}", path) * len(options))]
+
+    template, apology, detail = pick("template", SOFT404_TEMPLATES), pick("apology", SOFT404_APOLOGIES), pick("detail", SOFT404_DETAILS)
+    hot, pictures = others[: max(1, len(others) // 2)], others[max(1, len(others) // 2) :]
+    back = f'<a href="/">返回首页</a> <a href="{channel_href(city, channel)}">返回频道</a>'
+    if template == "table":
+        out = ["<html>\n", head(f"提示信息_{PORTAL_NAME}", "utf-8"), '<body>\n<table width="980" align="center"><tr><td class="dh">']
+        out.append("&nbsp;|&nbsp;".join(f'<a href="{h}">{e(t)}</a>' for h, t in city_nav(city)))
+        out.append('</td></tr></table>\n<table width="980" align="center"><tr><td width="680" valign="top" class="msg">\n')
+        out.append(f"<b>{e(apology)}</b><br>\n{e(detail)}<br>\n{back}\n</td>\n")
+        out.append('<td width="290" valign="top"><table><tr><td class="pd" colspan="2">热点阅读</td></tr>')
+        out += [f'<tr><td><a href="{o.path}">{e(o.story.title)}</a></td><td>{o.time_text}</td></tr>' for o in hot]
+        out.append('</table><table><tr><td class="pd">图文看点</td></tr>')
+        out += [f'<tr><td><a href="{o.path}">{e(o.story.title)}</a></td></tr>' for o in pictures]
+        out.append(f"</table></td></tr></table>\n<table width=\"980\" align=\"center\"><tr><td>{PORTAL_NAME} 版权所有</td></tr></table>\n</body>\n</html>\n")
+        return "".join(out)
+    if template == "mobile":
+        viewport = '<meta name="viewport" content="width=device-width,initial-scale=1">\n'
+        out = ["<!DOCTYPE html>\n<html>\n", head(PORTAL_NAME, "utf-8", viewport), "<body>\n"]
+        out.append('<header class="m-head"><a class="m-logo" href="/"></a></header>\n<nav class="m-nav">')
+        out += [f'<a href="{h}">{e(t)}</a>' for h, t in city_nav(city)]
+        out.append('</nav>\n<div class="m-error">\n')
+        out.append(f'<div class="m-error__code">404</div>\n<h2>{e(apology)}</h2>\n<p>{e(detail)}</p>\n<p>{back}</p>\n</div>\n')
+        out.append('<section class="m-more"><h2>热点阅读</h2>')
+        out += [f'<a class="m-item" href="{o.path}"><span>{e(o.story.title)}</span><small>{o.time_text}</small></a>' for o in others]
+        out.append("</section>\n</body>\n</html>\n")
+        return "".join(out)
+    out = ['<!DOCTYPE html>\n<html lang="zh-CN">\n', head(f"{apology}_{PORTAL_NAME}", "utf-8")]
+    out.append('<body>\n<div id="top"><a class="logo" href="/"><img src="/static/logo.png" alt=""></a>\n<ul class="citynav">')
+    out += [f'<li><a href="{h}">{e(t)}</a></li>' for h, t in city_nav(city)]
+    out.append('</ul></div>\n<div class="main"><div class="left"><div class="error-box">\n')
+    out.append(f'<h1 class="title">{e(apology)}</h1>\n<p>{e(detail)}</p>\n<p class="back">{back}</p>\n</div></div>\n')
+    out.append('<aside class="right"><div class="box"><h3>热点阅读</h3><ul>')
+    out += [f'<li><a href="{o.path}">{e(o.story.title)}</a><em>{o.published:%m-%d}</em></li>' for o in hot]
+    out.append('</ul></div>\n<div class="box"><h3>图文看点</h3><ul>')
+    out += [f'<li><a href="{o.path}">{e(o.story.title)}</a></li>' for o in pictures]
+    out.append(f"</ul></div>\n</aside></div>\n<div class=\"footer\">Copyright &copy; {PORTAL_NAME} 版权所有</div>\n</body>\n</html>\n")
+    return "".join(out)

@@ -19,7 +19,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from newscrawl.yybnet import ARTICLE_PATH, CHANNELS, known_channels
+from newscrawl.yybnet import ARTICLE_PATH, CHANNELS, known_channels, parse_article_url
 
 from .content import (
     MIRROR_EPOCH,
@@ -38,10 +38,12 @@ from .faults import (
     Faults,
     break_markup,
     fault_score,
+    is_soft404_removed,
     pad_page,
     parse_faults,
     pick_fault,
     robots_txt,
+    soft404_page,
 )
 from .render import SIDE_LISTS, ListPage, Trail, render_article, render_home, render_list
 
@@ -291,7 +293,9 @@ class MirrorSite:
             return self._html(render_home(), "utf-8")
         if ARTICLE_PATH.match(path):
             article = self._by_path.get(path)
-            return _not_found() if article is None else self._article(article, query, headers)
+            if article is None:  # never served, or removed on a played day: 404, or the CMS's error page with a 200
+                return self._soft404(path) if self._soft404_removed(path) else _not_found()
+            return self._article(article, query, headers)
         if path.startswith("/r/") and (hop := self._hops.get(path[3:])):
             return self._next_hop(*hop)
         if path in self._images:
@@ -314,6 +318,8 @@ class MirrorSite:
         fault = self._faults.get(article.path)
         if fault == "5xx":
             return self._server_error(article.path)
+        if fault == "soft404":
+            return self._soft404(article.path)
         if fault == "loop" or (fault == "redirect" and parse_qs(query).get("from") != [REDIRECT_MARK]):
             return self._redirect(article.path, 0, "/r/" + self._chains[article.path][0])
         html = render_article(article, self._trail(article))
@@ -350,6 +356,20 @@ class MirrorSite:
         status = 301 if fault_score(self.seed, f"redirect-status/{hop}", path) < 0.5 else 302
         body = f'<html><body><a href="{location}">moved</a></body></html>'.encode()
         return MirrorResponse(status, {"Location": location, "Content-Type": "text/html; charset=utf-8"}, body)
+
+    def _soft404_removed(self, path: str) -> bool:
+        """A removed article (`--day`) that answers 200 with the CMS's error page instead of 404 (`soft404_removed`)."""
+        ref = parse_article_url(path)
+        return ref is not None and ref.key in self._removed and is_soft404_removed(self.faults, self.seed, path)
+
+    def _soft404(self, path: str) -> MirrorResponse:
+        """The CMS's "gone" page, status 200 and no validators: the city's navigation, an apology where the headline
+        stands, 热点阅读 of other stories (the `soft404` fault, and removed articles under `soft404_removed`)."""
+        ref = parse_article_url(path)
+        assert ref is not None
+        others = [a for a in self._pool if a.path != path]
+        picks = random.Random(f"{self.seed}/soft404/{path}").sample(others, min(8, len(others)))
+        return self._html(soft404_page(self.seed, path, ref.city, ref.channel, picks), "utf-8")
 
     def _server_error(self, path: str) -> MirrorResponse:
         status = (503, 500, 502)[int(fault_score(self.seed, "5xx-status", path) * 3)]
