@@ -422,12 +422,9 @@ def test_a_page_cut_short_is_held_then_confirmed_on_the_next_revisit(mirror_site
     assert one(sqlite_url, db.SuspectVersion) == []
 
 
-# ---- the mirror's own soft404 faults (once newscrawl/mirror/site.py serves them) -----------------------------
-
-needs_site = pytest.mark.skipif(not hasattr(MirrorSite, "_soft404"), reason="newscrawl/mirror/site.py does not serve the soft404 faults yet")
+# ---- the mirror's own soft404 faults ----------------------------------------------------------------------------
 
 
-@needs_site
 def test_the_mirror_soft404_faults_on_a_first_fetch_and_on_removed_articles(truth, sqlite_url, tmp_path):
     site = MirrorSite(articles=40, seed=7, faults=parse_faults("soft404=0.15"))
     soft = {parse_article_url(path).key for path, kind in site.fault_map().items() if kind == "soft404"}
