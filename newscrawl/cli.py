@@ -107,6 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
     memory_bench.add_argument("--archived", default="0,300000,1000000", help="comma-separated archive sizes")
     memory_bench.add_argument("--articles", type=int, default=400, help="articles of the mirror crawled")
     memory_bench.set_defaults(run=cmd_bench_memory)
+    revisits_bench = benches.add_parser("revisits", help="edits caught by the revisit schedule over N nights of the mirror, per budget")
+    revisits_bench.add_argument("--nights", type=int, default=20)
+    revisits_bench.add_argument("--articles", type=int, default=200)
+    revisits_bench.add_argument("--budgets", default="5%", help="comma-separated budgets, e.g. 2%%,5%%,10%%")
+    revisits_bench.set_defaults(run=cmd_bench_revisits)
     redis_bench = benches.add_parser("redis", help="Redis memory per million queued requests and fingerprints")
     redis_bench.add_argument("--redis", default="redis://127.0.0.1:6379/15", help="a scratch Redis database (flushed)")
     redis_bench.add_argument("--count", type=int, default=100_000)
@@ -261,6 +266,13 @@ def cmd_bench_memory(args: argparse.Namespace) -> int:
     from newscrawl.bench_memory import bench_memory
 
     print(bench_memory(tuple(int(n) for n in args.archived.split(",") if n.strip()), articles=args.articles))
+    return 0
+
+
+def cmd_bench_revisits(args: argparse.Namespace) -> int:
+    from newscrawl.bench_revisits import bench_revisits
+
+    print(bench_revisits(args.nights, args.articles, tuple(b.strip() for b in args.budgets.split(",") if b.strip())))
     return 0
 
 
