@@ -48,7 +48,7 @@ def dead_link_backoff(failures: int) -> timedelta:
     return min(DEAD_LINK_FIRST_WAIT * 2 ** max(failures - 1, 0), DEAD_LINK_MAX_WAIT)
 
 
-def dead_link_retry_after(session: Session, now: datetime) -> Any:
+def dead_link_retry_after(now: datetime) -> Any:
     """SQL for the next try after one more failure, from the failures already counted in the row."""
     steps = [(db.DeadLink.failures == n, now + dead_link_backoff(n + 1)) for n in range(1, 8)]
     return case(*steps, else_=now + DEAD_LINK_MAX_WAIT)
@@ -330,7 +330,7 @@ class Archive:
             index_elements=["article_key"],
             set_={
                 "url": item.url, "http_status": item.http_status, "failures": failures, "last_failed_at": now,
-                "retry_after": dead_link_retry_after(session, now),
+                "retry_after": dead_link_retry_after(now),
             },
         )  # fmt: skip
         session.execute(statement)

@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from newscrawl import db
@@ -51,7 +51,7 @@ def play(nights: int, articles: int, budget: str, seed: int = 11, workdir: Path 
                 night = night_of_run.get(run_id, 0)
                 seen.setdefault(key, {})
                 seen[key][body] = min(night, seen[key].get(body, night))
-            archived = [len(session.scalars(select(db.Article.id)).all())]
+            archived = session.scalar(select(func.count()).select_from(db.Article)) or 0
     finally:
         engine.dispose()
     edits, delays = 0, []
@@ -67,13 +67,17 @@ def play(nights: int, articles: int, budget: str, seed: int = 11, workdir: Path 
     revisits = [run.not_modified + run.articles_updated + run.articles_unchanged + run.removed for run in runs[1:]]
     return {
         "budget": budget, "edits": edits, "caught": len(delays), "median_delay": statistics.median(delays) if delays else None,
-        "revisits": statistics.mean(revisits) if revisits else 0.0, "archived": archived[0],
+        "revisits": statistics.mean(revisits) if revisits else 0.0, "archived": archived,
     }  # fmt: skip
 
 
-def line(result: dict[str, object]) -> str:
+def caught_share_and_delay(result: dict[str, object]) -> tuple[float, str]:
     share = 100 * result["caught"] / result["edits"] if result["edits"] else 100.0  # type: ignore[operator]
-    delay = "-" if result["median_delay"] is None else f"{result['median_delay']:g}"
+    return share, "-" if result["median_delay"] is None else f"{result['median_delay']:g}"
+
+
+def line(result: dict[str, object]) -> str:
+    share, delay = caught_share_and_delay(result)
     return (
         f"edits caught {share:.0f}% ({result['caught']} of {result['edits']}), median delay {delay} nights, "
         f"revisits per night {result['revisits']:.1f} (budget {result['budget']} of {result['archived']} archived)"
@@ -85,8 +89,7 @@ def bench_revisits(nights: int = 20, articles: int = 200, budgets: tuple[str, ..
     results = [play(nights, articles, budget, seed) for budget in budgets]
     rows = [f"{nights} nights of a {articles}-article mirror (seed {seed}), no full pass", "budget  edits caught  median delay  revisits/night"]
     for result in results:
-        share = 100 * result["caught"] / result["edits"] if result["edits"] else 100.0  # type: ignore[operator]
-        delay = "-" if result["median_delay"] is None else f"{result['median_delay']:g}"
+        share, delay = caught_share_and_delay(result)
         rows.append(f"{result['budget']:>6}  {share:5.0f}% ({result['caught']}/{result['edits']})  {delay:>12}  {result['revisits']:14.1f}")
     rows.append(line(results[-1]))
     return "\n".join(rows)

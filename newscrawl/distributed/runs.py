@@ -149,10 +149,7 @@ class RunCoordinator:
             return True
         if not self.server.exists(self.key("state")):
             raise RunStateLost(f"run {self.run_key}: its state is gone from Redis (restarted or flushed?)")
-        if self.server.zcard(queue_key):
-            return False
-        workers = [name.decode() if isinstance(name, bytes) else name for name in self.server.smembers(self.key("workers"))]
-        if any(self.server.exists(self.key(f"busy:{name}")) for name in workers):
+        if self.server.zcard(queue_key) or self.busy_workers():
             return False
         self._mark_done()
         return True
