@@ -80,18 +80,21 @@ class YybnetSpider(scrapy.Spider):
         name = f"{city}/{channel}"
         self.channel_watch.list_page(name, channel_prefix)
         all_too_old = True
-        for link in response.css("a[href]"):
-            url = response.urljoin(link.attrib["href"])
+        # One walk over the page's links (lxml elements: a list page links hundreds of things); texts only where needed.
+        links = [(response.urljoin(link.get("href")), link) for link in response.selector.root.iter("a") if link.get("href") is not None]
+        pages = []
+        for url, link in links:
             ref = parse_article_url(url)
             if ref is None:
                 path = urlsplit(url).path
-                if path.startswith(channel_prefix) and not is_pagination_text(" ".join(link.css("::text").getall()).strip()):
+                if path.startswith(channel_prefix) and is_pagination_text(" ".join(link.itertext()).strip()):
+                    pages.append(url)
+                elif path.startswith(channel_prefix):
                     self.channel_watch.other_link(name, channel_prefix, path)
                 continue
-            if (ref.city, ref.channel) == (city, channel):
-                self.channel_watch.article_link(name, channel_prefix)
             if (ref.city, ref.channel) != (city, channel):
                 continue  # side lists link other channels' stories; those are walked in their own channel
+            self.channel_watch.article_link(name, channel_prefix)
             if self.since and ref.month < self.since.strftime("%Y%m"):
                 continue
             all_too_old = False
@@ -105,13 +108,8 @@ class YybnetSpider(scrapy.Spider):
             return  # lists run newest first: past `since`, later pages hold only older articles
         if self.max_list_pages and walked >= self.max_list_pages:
             return
-        for link in response.css("a[href]"):
-            text = " ".join(link.css("::text").getall()).strip()
-            if not is_pagination_text(text):
-                continue
-            url = response.urljoin(link.attrib["href"])
-            if urlsplit(url).path.startswith(channel_prefix) and parse_article_url(url) is None:
-                yield self._list_request(url, city, channel)
+        for url in pages:
+            yield self._list_request(url, city, channel)
 
     def parse_article(self, response: Response) -> Any:
         """An article page: a list of items, or a coroutine for one when the page is read in an extraction process.
