@@ -43,6 +43,9 @@ FEED_EXPORT_ENCODING = "utf-8"
 # downloader, so it sees bodies before HttpCompressionMiddleware (590) and 5xx before RetryMiddleware (550).
 DOWNLOADER_MIDDLEWARES = {
     "newscrawl.warc.WarcWriterMiddleware": 950,
+    # Scrapy's meta refresh check decodes every page on the reactor thread; this one looks at the bytes first.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newscrawl.redirects.LazyMetaRefreshMiddleware": 580,
 }
 
 # Free disk space (newscrawl/diskspace.py): refuses to start, or stops, a crawl short of NEWSCRAWL_MIN_FREE_MB.
