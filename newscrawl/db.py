@@ -95,6 +95,8 @@ class CrawlRun(Base):
     skipped: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # archived already, not fetched
     not_modified: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # revisits answered 304
     removed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # revisits answered 404/410
+    soft_404: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # pages answering 200 that said "gone"
+    suspect: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # changed texts held as suspect versions
     # Share of fetched article pages that yielded no title, body or time: a jump means the layout changed.
     incomplete_share: Mapped[float | None] = mapped_column(Float)
     # Per channel walked: list pages, article links, other links under it (with examples); see spiders/common.py.

@@ -123,6 +123,7 @@ def judge_run(database_url: str, run_id: int | None = None, drift_jump: float = 
                 f"run {rows[0].id}{workers} {{status}}: {total['pages']} pages, {total['articles_new']} new, "
                 f"{total['articles_updated']} changed, {total['not_modified']} not modified, {total['removed']} removed, "
                 f"{total['skipped']} skipped, {total['errors']} failed, {total['rejected']} without article"
+                + "".join(f", {total[name]} {label}" for name, label in (("soft_404", "soft 404"), ("suspect", "held as suspect")) if total[name])
             )  # fmt: skip
             status = run_status(rows)
             if status not in ("finished", "degraded"):
@@ -173,7 +174,10 @@ def had_articles(session: Session, folder: str) -> bool:
     return session.scalar(select(db.Article.id).where(db.Article.url.contains(folder, autoescape=True)).limit(1)) is not None
 
 
-SUMMED = ("pages", "articles_new", "articles_updated", "articles_unchanged", "not_modified", "removed", "skipped", "errors", "rejected", "reprints")
+SUMMED = (
+    "pages", "articles_new", "articles_updated", "articles_unchanged", "not_modified", "removed", "skipped", "errors", "rejected", "reprints",
+    "soft_404", "suspect",
+)  # fmt: skip
 
 
 class UsageError(ValueError):
@@ -294,7 +298,7 @@ def runs_table(database_url: str, limit: int = 10) -> str:
     runs: dict[str, list[db.CrawlRun]] = {}
     for row in members:
         runs.setdefault(row.run_key or str(row.id), []).append(row)
-    columns = ("id", "spider", "started (UTC)", "minutes", "workers", "status", "pages", "new", "changed", "304", "removed", "skipped", "failed", "no article", "incomplete")
+    columns = ("id", "spider", "started (UTC)", "minutes", "workers", "status", "pages", "new", "changed", "304", "removed", "soft 404", "skipped", "failed", "no article", "incomplete")
     table = [columns]
     for key in keys:
         rows = runs[key]
@@ -307,7 +311,7 @@ def runs_table(database_url: str, limit: int = 10) -> str:
         table.append((
             str(first.id), first.spider, f"{first.started_at:%Y-%m-%d %H:%M}", minutes, str(len(rows)), run_status(rows),
             str(total["pages"]), str(total["articles_new"]), str(total["articles_updated"]), str(total["not_modified"]),
-            str(total["removed"]), str(total["skipped"]), str(total["errors"]), str(total["rejected"]), share,
+            str(total["removed"]), str(total["soft_404"]), str(total["skipped"]), str(total["errors"]), str(total["rejected"]), share,
         ))  # fmt: skip
     widths = [max(len(row[i]) for row in table) for i in range(len(columns))]
     return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in table)

@@ -123,7 +123,7 @@ class StorePipeline:
         nothing_fetched = get("fetch/failed", 0) > 0 and not pages_read
         failed = reason != "finished" or self.failed_flushes > 0 or nothing_fetched
         degraded = failed_share(get("fetch/failed", 0), pages_read) > self.degraded_share
-        article_pages = get("pages/article", 0)
+        article_pages = get("pages/article", 0) - get("pages/gone", 0)  # an error page is no sign of the layout
         counts = {
             "finished_at": db.utcnow(), "status": "failed" if failed else "degraded" if degraded else "finished",
             "finish_reason": self._finish_reason(reason),
@@ -131,7 +131,7 @@ class StorePipeline:
             "articles_updated": get("store/articles_updated", 0), "articles_unchanged": get("store/articles_unchanged", 0),
             "reprints": get("store/reprints", 0), "rejected": get("store/page_failures", 0), "errors": get("fetch/failed", 0),
             "skipped": get("incremental/skipped", 0), "not_modified": get("store/not_modified", 0),
-            "removed": get("store/removed", 0),
+            "removed": get("store/removed", 0), "soft_404": get("store/soft_404", 0), "suspect": get("store/suspect", 0),
             # Too few pages say nothing about the layout: 1 odd page of 3 is not drift.
             "incomplete_share": get("pages/incomplete", 0) / article_pages if article_pages >= self.drift_min_pages else None,
             "channel_links": self._channel_links(spider),

@@ -371,7 +371,8 @@ def test_first_fetch_of_an_error_page_is_a_soft_404_failure_not_an_article(mirro
     failures = {f.article_key: f.reason for f in one(database_url, db.ExtractionFailure)}
     assert set(failures) == gone_keys and all(reason.startswith("soft 404") for reason in failures.values())
     [run] = one(database_url, db.CrawlRun)
-    assert run.status == "finished" and run.rejected == len(gone_keys)
+    assert run.status == "finished" and run.rejected == run.soft_404 == len(gone_keys)
+    assert run.incomplete_share == 0.0  # the error pages are the site's answer, not pages the layout hid
 
 
 def test_revisit_of_a_taken_down_article_marks_it_removed_and_keeps_its_text(mirror_site, database_url):
@@ -388,7 +389,7 @@ def test_revisit_of_a_taken_down_article_marks_it_removed_and_keeps_its_text(mir
     assert all(a.removed_at is None for k, a in after.items() if k != key)
     assert one(database_url, db.ExtractionFailure) == []
     runs = one(database_url, db.CrawlRun)
-    assert runs[-1].removed == 1 and runs[-1].articles_updated == 0
+    assert runs[-1].removed == runs[-1].soft_404 == 1 and runs[-1].articles_updated == 0
 
 
 def test_an_article_removed_on_a_later_day_answering_an_error_page_is_removed(sqlite_url):
@@ -416,6 +417,7 @@ def test_a_page_cut_short_is_held_then_confirmed_on_the_next_revisit(mirror_site
     assert (row.body, row.version, row.removed_at) == (original.body, 1, None)
     [suspect] = one(sqlite_url, db.SuspectVersion)
     assert suspect.body == cut_body(article) and suspect.published_at is None
+    assert one(sqlite_url, db.CrawlRun)[-1].suspect == 1
     crawl(site, sqlite_url, "-a", "full=1")  # the next revisit shows the same: confirmed
     row = archive_rows(sqlite_url)[0][key]
     assert (row.body, row.version) == (cut_body(article), 2)

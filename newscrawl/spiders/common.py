@@ -8,6 +8,7 @@ from typing import Any
 from scrapy.exceptions import IgnoreRequest
 from twisted.python.failure import Failure
 
+from newscrawl.gone import gone_reason
 from newscrawl.items import FetchFailure
 
 NEXT_PAGE_TEXT = "下一页"
@@ -37,9 +38,17 @@ def fetch_failure(spider: Any, failure: Failure, article_key: str | None) -> Fet
 
 
 def count_article_page(spider: Any, item: Any) -> None:
-    """Pages parsed, and those that yielded no title, body or time: the share that reveals layout drift."""
+    """Pages parsed, and those that yielded no title, body or time: the share that reveals layout drift.
+
+    A page that says the article is gone (newscrawl.gone) is counted apart: it is the site's answer, not a
+    page the extractor failed to read.
+    """
     spider.crawler.stats.inc_value("pages/article")
-    if not (item.title and item.body and item.published_at):
+    if item.title and item.body and item.published_at:
+        return
+    if gone_reason(item) is not None:  # asked only of incomplete pages: it costs a scan of the text
+        spider.crawler.stats.inc_value("pages/gone")
+    else:
         spider.crawler.stats.inc_value("pages/incomplete")
 
 
