@@ -25,14 +25,16 @@ from newscrawl.bench_memory import run_crawl
 from newscrawl.mirror.server import MirrorServer
 from newscrawl.mirror.site import MirrorSite
 
+YOUNG_DAYS = 7  # an edit within a week of publication is one the ladder (1, 3, 7 days) is there to catch
 
-def play(nights: int, articles: int, budget: str, seed: int = 11, workdir: Path | None = None) -> dict[str, object]:
+
+def play(nights: int, articles: int, budget: str, seed: int = 11, workdir: Path | None = None, new_per_day: int | None = None) -> dict[str, object]:
     """One budget, `nights` nights; the figures of the summary line."""
     folder = Path(tempfile.mkdtemp(prefix="newscrawl-bench-revisits-", dir=workdir))
     database_url = f"sqlite:///{folder / 'archive.db'}"
     truths: list[dict[str, dict]] = []
     for day in range(nights):
-        site = MirrorSite(articles=articles, seed=seed, day=day)
+        site = MirrorSite(articles=articles, seed=seed, day=day, new_per_day=new_per_day)
         with MirrorServer(site) as server:
             run_crawl(
                 server.base_url, database_url, folder / "warc", folder / f"night-{day}.log",
@@ -55,6 +57,7 @@ def play(nights: int, articles: int, budget: str, seed: int = 11, workdir: Path 
     finally:
         engine.dispose()
     edits, delays = 0, []
+    old_edits, old_caught, old_bound = 0, 0, 0.0
     last = truths[-1]
     for key, row in last.items():
         for day in row.get("edited_on_days") or []:
@@ -64,11 +67,31 @@ def play(nights: int, articles: int, budget: str, seed: int = 11, workdir: Path 
             caught = seen.get(key, {}).get(truths[day][key]["body"])
             if caught is not None and caught >= day:
                 delays.append(caught - day)
+            if is_old(row, day):
+                old_edits += 1
+                old_caught += caught is not None and caught >= day
+                old_bound += best_chance(truths[day], day, nights, budget)
     revisits = [run.not_modified + run.articles_updated + run.articles_unchanged + run.removed for run in runs[1:]]
     return {
         "budget": budget, "edits": edits, "caught": len(delays), "median_delay": statistics.median(delays) if delays else None,
         "revisits": statistics.mean(revisits) if revisits else 0.0, "archived": archived,
+        "old_edits": old_edits, "old_caught": old_caught, "old_bound": old_bound,
     }  # fmt: skip
+
+
+def is_old(row: dict[str, object], day: int) -> bool:
+    """An edit of an article published over YOUNG_DAYS before it (or before the first night): nothing foretells it."""
+    return day - int(row.get("first_published_day") or 0) > YOUNG_DAYS or not row.get("first_published_day")
+
+
+def best_chance(truth: dict[str, dict], day: int, nights: int, budget: str) -> float:
+    """The most any schedule could catch of an edit of a random old article made on `day`: the share of the old
+    articles that the nights left (`day` to the last) can check at all, if every revisit went to them."""
+    if not budget.endswith("%"):
+        return 1.0
+    old = sum(1 for row in truth.values() if is_old(row, day)) or 1
+    checks = len(truth) * float(budget[:-1]) / 100 * (nights - day)
+    return min(1.0, checks / old)
 
 
 def caught_share_and_delay(result: dict[str, object]) -> tuple[float, str]:
@@ -84,13 +107,29 @@ def line(result: dict[str, object]) -> str:
     )
 
 
-def bench_revisits(nights: int = 20, articles: int = 200, budgets: tuple[str, ...] = ("5%",), seed: int = 11) -> str:
+def old_edits_line(result: dict[str, object]) -> str:
+    """Edits of old articles: caught, and the most any schedule could catch at this budget (best_chance)."""
+    if not result["old_edits"]:
+        return "no edit of an old article in these nights"
+    bound = 100 * result["old_bound"] / result["old_edits"]  # type: ignore[operator]
+    return (
+        f"edits of old articles (over {YOUNG_DAYS} days after publication): caught {result['old_caught']} of {result['old_edits']}; "
+        f"no schedule could catch more than about {bound:.0f}% of them at this budget"
+    )
+
+
+def bench_revisits(nights: int = 20, articles: int = 200, budgets: tuple[str, ...] = ("5%",), seed: int = 11, new_per_day: int | None = None) -> str:
     """A table of budget against edits caught and delay; the last line is the summary of the last budget."""
-    results = [play(nights, articles, budget, seed) for budget in budgets]
-    rows = [f"{nights} nights of a {articles}-article mirror (seed {seed}), no full pass", "budget  edits caught  median delay  revisits/night"]
+    results = [play(nights, articles, budget, seed, new_per_day=new_per_day) for budget in budgets]
+    published = MirrorSite(articles=0, new_per_day=new_per_day).new_per_day if new_per_day is not None else max(2, articles // 10)
+    rows = [
+        f"{nights} nights of a {articles}-article mirror publishing {published} a day (seed {seed}), no full pass",
+        "budget  edits caught  median delay  revisits/night",
+    ]  # fmt: skip
     for result in results:
         share, delay = caught_share_and_delay(result)
         rows.append(f"{result['budget']:>6}  {share:5.0f}% ({result['caught']}/{result['edits']})  {delay:>12}  {result['revisits']:14.1f}")
+    rows.append(old_edits_line(results[-1]))
     rows.append(line(results[-1]))
     return "\n".join(rows)
 
@@ -100,8 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nights", type=int, default=20)
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--budgets", default="5%", help="comma-separated budgets, e.g. 2%%,5%%,10%%")
+    parser.add_argument("--new-per-day", type=int, default=None, help="articles the mirror publishes a day (default: a tenth of --articles)")
     args = parser.parse_args(argv)
-    print(bench_revisits(args.nights, args.articles, tuple(b.strip() for b in args.budgets.split(",") if b.strip())))
+    budgets = tuple(b.strip() for b in args.budgets.split(",") if b.strip())
+    print(bench_revisits(args.nights, args.articles, budgets, new_per_day=args.new_per_day))
     return 0
 
 

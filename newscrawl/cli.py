@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     revisits_bench.add_argument("--nights", type=int, default=20)
     revisits_bench.add_argument("--articles", type=int, default=200)
     revisits_bench.add_argument("--budgets", default="5%", help="comma-separated budgets, e.g. 2%%,5%%,10%%")
+    revisits_bench.add_argument("--new-per-day", type=int, default=None, help="articles the mirror publishes a day (default: a tenth of --articles)")
     revisits_bench.set_defaults(run=cmd_bench_revisits)
     redis_bench = benches.add_parser("redis", help="Redis memory per million queued requests and fingerprints")
     redis_bench.add_argument("--redis", default="redis://127.0.0.1:6379/15", help="a scratch Redis database (flushed)")
@@ -272,7 +273,8 @@ def cmd_bench_memory(args: argparse.Namespace) -> int:
 def cmd_bench_revisits(args: argparse.Namespace) -> int:
     from newscrawl.bench_revisits import bench_revisits
 
-    print(bench_revisits(args.nights, args.articles, tuple(b.strip() for b in args.budgets.split(",") if b.strip())))
+    budgets = tuple(b.strip() for b in args.budgets.split(",") if b.strip())
+    print(bench_revisits(args.nights, args.articles, budgets, new_per_day=args.new_per_day))
     return 0
 
 
