@@ -5,6 +5,12 @@ already a row in `articles`), the newest capture is decoded and extracted again 
 same `Archive` as a crawl: an unchanged text stays as it is, a changed one becomes a new version. Pages
 that yield no title or body are recorded as extraction failures, as the validate pipeline does.
 
+A capture that is a CMS's error page answered with 200 (a soft 404, newscrawl.gone) is never stored as an
+article or a version: under a key not archived yet it is an extraction failure "soft 404: <why>", as in a
+crawl; under an archived key it is only counted and the row left alone, removed_at included (an old capture
+says nothing of what the site shows now; removals are recorded by the crawls that fetch the page).
+The crawl's same-text rule (pipelines/dedup.py) is not applied: it reads the pages of one run, not a whole archive.
+
 Reparsing says nothing about whether the site still shows an article, so it leaves the fetch facts of
 existing rows alone (last_seen_at, last_run_id, removed_at, etag, last_modified): a second reparse of the
 same files changes nothing. The run is recorded in `crawl_runs` with spider "reparse".
@@ -31,13 +37,14 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from newscrawl import db
 from newscrawl.archive import COUNTS, Archive
-from newscrawl.items import Article, PageFailure
+from newscrawl.gone import gone_reason
+from newscrawl.items import Article, Gone, PageFailure
 from newscrawl.migrate import upgrade
 from newscrawl.pages import decode_page, extract_page
 from newscrawl.urls import article_key_for, yybnet_ref
 from newscrawl.warc import ArchivedResponse, iter_responses, read_record
 from pipelines.dedup import content_fingerprint
-from pipelines.validate import REQUIRED_FIELDS
+from pipelines.validate import REQUIRED_FIELDS, soft_404
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +74,8 @@ def reparse(database_url: str, warc_dir: Path, since: datetime | None = None, ba
     Counts: the Archive's (articles_new, articles_updated, articles_unchanged, reprints, page_failures)
     plus responses (response records read), captures (article captures extracted, the newest per
     article), superseded (older captures of the same article), not_article, not_ok (status not 200),
-    older_than_stored (captures older than the stored text) and unreadable.
+    older_than_stored (captures older than the stored text), soft_404 (captures that are an error page,
+    archived key or not) and unreadable.
     """
     if since is not None and since.tzinfo is None:
         raise ValueError(f"naive datetime {since!r}: give an aware time")
@@ -157,8 +165,9 @@ def _oldest_first(captures: sqlite3.Connection, batch_size: int) -> Iterator[lis
         yield [(key, Capture(EPOCH + timedelta(microseconds=date_us), file, offset)) for key, date_us, file, offset in page]
 
 
-def _newer_text_stored(engine: Engine, page: list[tuple[str, Capture]], counts: Counter) -> list[tuple[str, Capture]]:
-    """The captures of `page` that may replace what is stored: not those older than a text fetched later."""
+def _newer_text_stored(engine: Engine, page: list[tuple[str, Capture]], counts: Counter) -> list[tuple[str, Capture, bool]]:
+    """The captures of `page` that may replace what is stored, with whether their key is archived: not those
+    older than a text fetched later."""
     stored = _stored_rows(engine, [key for key, _ in page])
     kept = []
     for key, capture in page:
@@ -168,7 +177,7 @@ def _newer_text_stored(engine: Engine, page: list[tuple[str, Capture]], counts: 
                 logger.info("%s: stored text (%s) is newer than the newest capture (%s); kept", key, row.crawled_at, capture.date)
                 counts["older_than_stored"] += 1
                 continue
-        kept.append((key, capture))
+        kept.append((key, capture, row is not None))
     return kept
 
 
@@ -180,7 +189,7 @@ def _extract_and_write(
     for page in _oldest_first(captures, batch_size):  # oldest first: reprints link to the first copy
         # Stored rows are read before this page is written; a page's keys are its own, so no write of
         # this run changes a row checked later.
-        for key, capture in _newer_text_stored(engine, page, counts):
+        for key, capture, archived in _newer_text_stored(engine, page, counts):
             try:
                 response = read_record(warc_dir, capture.file, capture.offset)
             except ArchiveLoadFailed as error:
@@ -188,7 +197,14 @@ def _extract_and_write(
                 counts["unreadable"] += 1
                 continue
             counts["captures"] += 1
-            batch.append(page_item(response, key))
+            item = page_item(response, key)
+            if isinstance(item, Gone):  # never handed to the Archive: on an archived key it would record a removal
+                counts["soft_404"] += 1
+                if archived:
+                    logger.info("%s: the newest capture (%s) is a %s; the stored text is kept", key, capture.date, item.reason)
+                    continue
+                item = PageFailure(url=item.url, reason=item.reason, article_key=item.article_key)
+            batch.append(item)
             if len(batch) >= batch_size:
                 counts.update(archive.write(batch, run_id))
                 batch = []
@@ -196,8 +212,8 @@ def _extract_and_write(
         counts.update(archive.write(batch, run_id))
 
 
-def page_item(response: ArchivedResponse, article_key: str | None = None) -> Article | PageFailure:
-    """What a crawl's spider, validate and dedup steps make of one archived article response."""
+def page_item(response: ArchivedResponse, article_key: str | None = None) -> Article | PageFailure | Gone:
+    """What a crawl's spider, validate and dedup steps make of one archived article response (a Gone: a soft 404)."""
     key = article_key or article_key_for(response.url)
     markup = decode_page(response.body, response.header("Content-Type"))
     try:
@@ -208,6 +224,8 @@ def page_item(response: ArchivedResponse, article_key: str | None = None) -> Art
     missing = [name for name in REQUIRED_FIELDS if not (getattr(item, name) or "").strip()]
     if missing:
         return PageFailure(url=response.url, reason="no " + " and no ".join(missing), article_key=item.article_key)
+    if (why := gone_reason(item)) is not None:
+        return soft_404(item, why)
     item.content_hash = content_fingerprint(item.body or "")
     item.warc_file, item.warc_offset = response.file, response.offset
     item.etag, item.last_modified = response.header("ETag"), response.header("Last-Modified")

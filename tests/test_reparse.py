@@ -1,4 +1,4 @@
-"""Reparse: articles rebuilt from WARC files alone, idempotent, and updated after an extractor fix."""
+"""Reparse: articles rebuilt from WARC files alone, idempotent, updated after an extractor fix, never from an error page."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from conftest import run_crawl
 from scrapy import Spider
 from scrapy.http import Request, Response
 from scrapy.utils.test import get_crawler
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
+from test_soft404 import SoftMirror
 
 from newscrawl import db
 from newscrawl.reparse import reparse
@@ -93,6 +94,11 @@ def mismatches(article: db.Article, gold: dict) -> list[str]:
     if article.published_at != datetime.fromisoformat(gold["published_at"]):
         problems.append(f"published_at: {article.published_at} != {gold['published_at']}")
     return problems
+
+
+def soft_404_site(archiver: Archiver, *paths: str) -> None:
+    """From now on the archiver's site answers these article paths with the CMS's error page (status 200)."""
+    archiver.site = SoftMirror(archiver.site, gone=set(paths))
 
 
 def test_reparse_builds_the_articles_from_the_archive_and_is_idempotent(database_url, archiver, truth, monkeypatch, tmp_path):
@@ -236,3 +242,51 @@ def test_a_crawl_with_the_middleware_archives_what_reparse_turns_back_into_the_s
     assert rebuilt_rows == crawl_rows
     reprints = [sorted(a.article_key for a in stored(url)[0].values() if a.reprint_of_id is not None) for url in (crawled, rebuilt)]
     assert reprints[0] and reprints[1] == reprints[0]
+
+
+def test_an_error_page_under_a_key_never_archived_is_a_soft_404_failure_not_an_article(database_url, archiver, truth, tmp_path):
+    pages = picked(truth)
+    gone = next(row for row in sorted(truth.values(), key=lambda row: row["article_key"]) if row not in pages)
+    for row in pages[:2]:
+        archiver.capture(path_of(row))
+    soft_404_site(archiver, path_of(gone))
+    archiver.capture(path_of(gone))
+    archiver.close()
+
+    counts = reparse(database_url, tmp_path / "warc")
+
+    assert (counts["articles_new"], counts["soft_404"], counts["page_failures"], counts["captures"]) == (2, 1, 1, 3)
+    articles, runs = stored(database_url)
+    assert set(articles) == {row["article_key"] for row in pages[:2]}
+    [failure] = snapshot(database_url)["extraction_failures"]
+    assert failure[3] == gone["article_key"] and failure[4].startswith("soft 404: ")  # article_key, reason
+    assert (runs[0].soft_404, runs[0].rejected, runs[0].articles_new) == (1, 1, 2)
+
+
+def test_an_archived_article_whose_newest_capture_is_an_error_page_keeps_its_text(database_url, archiver, truth, tmp_path):
+    row = picked(truth)[0]
+    archiver.capture(path_of(row))
+    archiver.close()
+    reparse(database_url, tmp_path / "warc")
+    before = snapshot(database_url)
+    soft_404_site(archiver, path_of(row))
+    passes = []
+    for _ in range(2):  # the site took it down since: its newest capture is the error page, on two later fetches
+        archiver.capture(path_of(row))
+        archiver.close()
+        passes.append(reparse(database_url, tmp_path / "warc"))
+        # Text, version count, removed_at and every fetch fact as they were; the second fetch confirms nothing either.
+        article = stored(database_url)[0][row["article_key"]]
+        assert (article.body, article.title, article.version, article.removed_at) == (row["body"], row["title"], 1, None)
+        assert snapshot(database_url) == before
+
+    engine = db.make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            assert session.scalar(select(func.count()).select_from(db.SuspectVersion)) == 0  # not even held as suspect
+    finally:
+        engine.dispose()
+    for counts in passes:
+        assert counts["soft_404"] == 1 and counts["captures"] == 1
+        assert [counts[name] for name in ("articles_updated", "articles_unchanged", "suspect", "page_failures")] == [0, 0, 0, 0]
+    assert [run.soft_404 for run in stored(database_url)[1]] == [0, 1, 1]
