@@ -15,8 +15,12 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from conftest import run_crawl
 from protego import Protego
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from newscrawl import db
 from newscrawl.mirror.content import BEIJING
 from newscrawl.mirror.faults import Faults, parse_faults
 from newscrawl.mirror.server import MirrorServer, run_mirror
@@ -211,6 +215,60 @@ def test_a_small_site_still_plays_its_days() -> None:
     assert len(rows) + len(site.removed_keys()) == 3
     for row in rows:
         assert site.respond("GET", urlsplit(row["url"]).path, HOST).status == 200
+
+
+def test_removed_articles_come_back_on_later_days() -> None:
+    """Some removed articles are put back: live at their URL with the text they had, listed again, not removed."""
+    site = MirrorSite(articles=60, seed=0, day=20)
+    rows = rows_by_key(site)
+    back = {key: row for key, row in rows.items() if row["restored_on_days"]}
+    assert back, "20 days put no removed article back"
+    assert site.removed_keys()  # some, not all
+    assert all(row["restored_on_days"] == [] for key, row in rows.items() if key not in back)
+    removals = [day for key in rows.keys() | set(site.removed_keys()) for day in site.history[key].removed]
+    assert sorted(removals) == list(range(2, 21))  # still one removal a day from day 2: restorations draw apart
+    for key, row in back.items():
+        [removed], [restored] = site.history[key].removed, row["restored_on_days"]
+        assert removed < restored and key not in site.removed_keys()
+        assert all(day < removed for day in row["edited_on_days"])  # not edited (nor removed) again once back
+        before, gone, after = (MirrorSite(articles=60, seed=0, day=day) for day in (removed - 1, restored - 1, restored))
+        assert key in gone.removed_keys() and key not in rows_by_key(gone) and key not in after.removed_keys()
+        assert rows_by_key(after)[key] == row and rows_by_key(before)[key] == {**row, "restored_on_days": []}  # the same text
+        path = urlsplit(row["url"]).path
+        first, missing, again = (s.respond("GET", path, HOST) for s in (before, gone, site))
+        assert missing.status == 404 and again.status == 200 and again.body == first.body
+        assert again.headers["ETag"] == first.headers["ETag"] and again.headers["Last-Modified"] == first.headers["Last-Modified"]
+        assert site.respond("GET", path, {**HOST, "If-None-Match": first.headers["ETag"]}).status == 304
+        ref = parse_article_url(row["url"])
+        listed = listed_paths(site, ref.city, ref.channel)
+        assert path in listed and path not in listed_paths(gone, ref.city, ref.channel)
+        assert listed == [a.path for a in site.channel_articles(ref.city, ref.channel)]
+        times = [a.published for a in site.channel_articles(ref.city, ref.channel)]
+        assert times == sorted(times, reverse=True)  # back where its publication time puts it
+    soft = MirrorSite(articles=60, seed=0, day=20, faults=parse_faults("soft404_removed=1"))
+    for row in back.values():
+        page = soft.respond("GET", urlsplit(row["url"]).path, HOST)
+        assert page.status == 200 and "ETag" in page.headers and row["title"] in page.body.decode(row["encoding"])
+
+
+def test_a_restored_article_is_no_longer_removed_in_the_archive(sqlite_url) -> None:
+    """Nightly crawls: an article removed on day 2 is marked removed, and once back on day 3 its revisit clears that."""
+    sites = [MirrorSite(articles=30, seed=11, day=day) for day in range(4)]
+    [key] = sites[2].removed_keys()
+    assert sites[3].history[key].restored == [3] and key not in sites[3].removed_keys()  # the seed's days, as this test needs
+    archived = []
+    for site in sites:
+        with MirrorServer(site) as server:
+            run_crawl(server.base_url, sqlite_url, "-s", f"NEWSCRAWL_NOW={site.today.isoformat()}")
+        engine = db.make_engine(sqlite_url)
+        try:
+            with Session(engine, expire_on_commit=False) as session:
+                archived.append(session.scalars(select(db.Article).where(db.Article.article_key == key)).one_or_none())
+        finally:
+            engine.dispose()
+    assert archived[0] is None and [row.removed_at is None for row in archived[1:]] == [True, False, True]  # published on day 1
+    assert archived[3].version == 1 and archived[3].body == rows_by_key(sites[3])[key]["body"]
+    assert archived[3].last_seen_at > archived[2].last_seen_at  # revisited on night 3
 
 
 # ---- faults

@@ -3,7 +3,8 @@
 `MirrorSite` answers requests for article pages, channel list pages, pictures and robots.txt, and writes
 the gold truth of every article page it serves. Content comes from `content.py`, markup from `render.py`,
 fault choices and page rewrites from `faults.py`. A site can be played forward `day` days (new, edited and
-removed articles; ETag/Last-Modified and 304s) and told to misbehave on some paths (`Faults`).
+removed articles, some removed ones put back later; ETag/Last-Modified and 304s) and told to misbehave on some
+paths (`Faults`).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ REDIRECT_MARK = "redirect"  # `?from=redirect` ends a redirect chain at the arti
 LIST_MARKUPS = ("list-a", "list-b")
 LIST_ENCODING = {"list-a": "utf-8", "list-b": "gbk"}
 PAGE_STYLES = ("index", "query")  # /{city}/{channel}/index_2.html or /{city}/{channel}/?page=2
+RESTORE_CHANCE = 0.3  # the share of days on which one article removed on an earlier day comes back
 
 
 @dataclass
@@ -75,6 +77,8 @@ class ArticleHistory:
 
     first_published_day: int = 0
     edits: list[tuple[int, datetime]] = field(default_factory=list)  # (day, Beijing time of the edit)
+    removed: list[int] = field(default_factory=list)  # days it was taken down
+    restored: list[int] = field(default_factory=list)  # days it was put back, at its URL with the text it had
 
 
 def list_style(city: str, channel: str) -> tuple[str, str]:
@@ -95,7 +99,8 @@ class MirrorSite:
     """A deterministic generated site: `articles` article pages from `seed`, `page_size` links per list page.
 
     `day` N > 0 plays N days forward from MIRROR_EPOCH: each day publishes `new_per_day` articles, edits
-    young and old ones and removes a young one. `faults` makes some paths misbehave, the same way on every request.
+    young and old ones, removes a young one and, on some days (RESTORE_CHANCE), puts back one removed on an
+    earlier day. `faults` makes some paths misbehave, the same way on every request.
     """
 
     def __init__(
@@ -146,10 +151,12 @@ class MirrorSite:
         number = max((a.story.number for a in base), default=0) + 1
         shared = {a.story.key for a in base if a.reprint}
         old = [key for key, a in live.items() if a.story.key not in shared]  # edits keep reprint copies alike
+        gone_articles: dict[str, MirrorArticle] = {}  # removed key -> the page as it was when taken down
         for day in range(1, self.day + 1):
             rng = day_rng(self.seed, day)
             start = site_today(day - 1)
-            young = [k for k in live if self.history[k].first_published_day >= max(1, day - 2)]  # the last two days
+            # the last two days; a restored article is never young again, and kept out so the draws stay the same
+            young = [k for k in live if self.history[k].first_published_day >= max(1, day - 2) and not self.history[k].restored]
             edit_count = min(rng.randint(1, 2), max(len(young) - 1, 1)) if young else 0
             edited = rng.sample(young, edit_count)
             if old:
@@ -161,13 +168,28 @@ class MirrorSite:
                 self.history[key].edits.append((day, when))
             if removable := [k for k in young if k not in edited]:
                 gone = rng.choice(removable)
-                del live[gone]
+                gone_articles[gone] = live.pop(gone)
                 self._removed.append(gone)
+                self.history[gone].removed.append(day)
             for article in new_articles(rng, self.new_per_day, day, number, taken_ids, taken_titles):
                 live[article.ref.key] = article
                 self.history[article.ref.key] = ArticleHistory(day)
             number += self.new_per_day
+            self._restore(day, live, gone_articles)
         return list(live.values())
+
+    def _restore(self, day: int, live: dict[str, MirrorArticle], gone_articles: dict[str, MirrorArticle]) -> None:
+        """After the day's other events, maybe put back one article removed on an earlier day, unchanged.
+
+        Its own rng, so the day's edits, removal and new articles are drawn as without restorations.
+        """
+        rng = random.Random(f"{self.seed}/restore/{day}")
+        candidates = [k for k in self._removed if self.history[k].removed[-1] < day]
+        if candidates and rng.random() < RESTORE_CHANCE:
+            key = rng.choice(candidates)
+            live[key] = gone_articles.pop(key)
+            self._removed.remove(key)
+            self.history[key].restored.append(day)
 
     def _token(self, path: str, hop: int) -> str:
         return hashlib.sha256(f"{self.seed}/r/{path}/{hop}".encode()).hexdigest()[:16]
@@ -177,7 +199,8 @@ class MirrorSite:
     def truth_rows(self, base_url: str) -> list[dict]:
         """One gold row per served article page (shared/eval/LABELS.md fields plus mirror keys).
 
-        Rows of a later day (day > 0) show the current text and add `first_published_day` and `edited_on_days`.
+        Rows of a later day (day > 0) show the current text and add `first_published_day`, `edited_on_days` and
+        `restored_on_days` (days a removed article was put back).
         """
         rows = [article.truth(base_url) for article in self.articles]
         if self.day:
@@ -185,14 +208,15 @@ class MirrorSite:
                 history = self.history[row["article_key"]]
                 row["first_published_day"] = history.first_published_day
                 row["edited_on_days"] = [day for day, _ in history.edits]
+                row["restored_on_days"] = list(history.restored)
         return rows
 
     def removed_keys(self, base_url: str | None = None) -> list[str]:
-        """Article keys removed by this day (they answer 404); keys do not depend on `base_url`."""
+        """Article keys removed by this day and not put back (they answer 404); keys do not depend on `base_url`."""
         return list(self._removed)
 
     def last_modified(self, article: MirrorArticle) -> datetime:
-        """When the page last changed: its last edit, else its publication (Beijing time)."""
+        """When the page last changed: its last edit, else its publication (Beijing time); a restoration changes nothing."""
         history = self.history.get(article.ref.key)
         return history.edits[-1][1] if history and history.edits else article.published
 
