@@ -26,7 +26,7 @@ from newscrawl.distributed.runs import RunStateLost
 
 logger = logging.getLogger(__name__)
 
-IDLE_POLL = 0.5  # seconds between two looks at the shared queue while this worker is idle and the run is not done
+IDLE_POLL = 0.1  # seconds between two looks at the shared queue while this worker is idle and the run is not done (one Redis call)
 
 
 class DistributedAddon:
