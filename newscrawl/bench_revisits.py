@@ -12,6 +12,7 @@ changed and unchanged refetches and removals.
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -31,52 +32,55 @@ YOUNG_DAYS = 7  # an edit within a week of publication is one the ladder (1, 3, 
 def play(nights: int, articles: int, budget: str, seed: int = 11, workdir: Path | None = None, new_per_day: int | None = None) -> dict[str, object]:
     """One budget, `nights` nights; the figures of the summary line."""
     folder = Path(tempfile.mkdtemp(prefix="newscrawl-bench-revisits-", dir=workdir))
-    database_url = f"sqlite:///{folder / 'archive.db'}"
-    truths: list[dict[str, dict]] = []
-    for day in range(nights):
-        site = MirrorSite(articles=articles, seed=seed, day=day, new_per_day=new_per_day)
-        with MirrorServer(site) as server:
-            run_crawl(
-                server.base_url, database_url, folder / "warc", folder / f"night-{day}.log",
-                "-s", f"NEWSCRAWL_NOW={site.today.isoformat()}", "-s", f"NEWSCRAWL_REVISIT_BUDGET={budget}",
-                "-s", "NEWSCRAWL_REVISIT_BUDGET_MIN=0",
-            )  # fmt: skip
-            truths.append({row["article_key"]: row for row in site.truth_rows(server.base_url)})
-    engine = db.make_engine(database_url)
     try:
-        with Session(engine) as session:
-            runs = list(session.scalars(select(db.CrawlRun).order_by(db.CrawlRun.id)))
-            night_of_run = {run.id: night for night, run in enumerate(runs)}
-            seen: dict[str, dict[str, int]] = {}  # article key -> body -> first night a version held it
-            query = select(db.Article.article_key, db.ArticleVersion.body, db.ArticleVersion.run_id).join(db.Article)
-            for key, body, run_id in session.execute(query):
-                night = night_of_run.get(run_id, 0)
-                seen.setdefault(key, {})
-                seen[key][body] = min(night, seen[key].get(body, night))
-            archived = session.scalar(select(func.count()).select_from(db.Article)) or 0
+        database_url = f"sqlite:///{folder / 'archive.db'}"
+        truths: list[dict[str, dict]] = []
+        for day in range(nights):
+            site = MirrorSite(articles=articles, seed=seed, day=day, new_per_day=new_per_day)
+            with MirrorServer(site) as server:
+                run_crawl(
+                    server.base_url, database_url, folder / "warc", folder / f"night-{day}.log",
+                    "-s", f"NEWSCRAWL_NOW={site.today.isoformat()}", "-s", f"NEWSCRAWL_REVISIT_BUDGET={budget}",
+                    "-s", "NEWSCRAWL_REVISIT_BUDGET_MIN=0",
+                )  # fmt: skip
+                truths.append({row["article_key"]: row for row in site.truth_rows(server.base_url)})
+        engine = db.make_engine(database_url)
+        try:
+            with Session(engine) as session:
+                runs = list(session.scalars(select(db.CrawlRun).order_by(db.CrawlRun.id)))
+                night_of_run = {run.id: night for night, run in enumerate(runs)}
+                seen: dict[str, dict[str, int]] = {}  # article key -> body -> first night a version held it
+                query = select(db.Article.article_key, db.ArticleVersion.body, db.ArticleVersion.run_id).join(db.Article)
+                for key, body, run_id in session.execute(query):
+                    night = night_of_run.get(run_id, 0)
+                    seen.setdefault(key, {})
+                    seen[key][body] = min(night, seen[key].get(body, night))
+                archived = session.scalar(select(func.count()).select_from(db.Article)) or 0
+        finally:
+            engine.dispose()
+        edits, delays = 0, []
+        old_edits, old_caught, old_bound = 0, 0, 0.0
+        last = truths[-1]
+        for key, row in last.items():
+            for day in row.get("edited_on_days") or []:
+                if day >= nights or key not in truths[day]:
+                    continue
+                edits += 1
+                caught = seen.get(key, {}).get(truths[day][key]["body"])
+                if caught is not None and caught >= day:
+                    delays.append(caught - day)
+                if is_old(row, day):
+                    old_edits += 1
+                    old_caught += caught is not None and caught >= day
+                    old_bound += best_chance(truths[day], day, nights, budget)
+        revisits = [run.not_modified + run.articles_updated + run.articles_unchanged + run.removed for run in runs[1:]]
+        return {
+            "budget": budget, "edits": edits, "caught": len(delays), "median_delay": statistics.median(delays) if delays else None,
+            "revisits": statistics.mean(revisits) if revisits else 0.0, "archived": archived,
+            "old_edits": old_edits, "old_caught": old_caught, "old_bound": old_bound,
+        }  # fmt: skip
     finally:
-        engine.dispose()
-    edits, delays = 0, []
-    old_edits, old_caught, old_bound = 0, 0, 0.0
-    last = truths[-1]
-    for key, row in last.items():
-        for day in row.get("edited_on_days") or []:
-            if day >= nights or key not in truths[day]:
-                continue
-            edits += 1
-            caught = seen.get(key, {}).get(truths[day][key]["body"])
-            if caught is not None and caught >= day:
-                delays.append(caught - day)
-            if is_old(row, day):
-                old_edits += 1
-                old_caught += caught is not None and caught >= day
-                old_bound += best_chance(truths[day], day, nights, budget)
-    revisits = [run.not_modified + run.articles_updated + run.articles_unchanged + run.removed for run in runs[1:]]
-    return {
-        "budget": budget, "edits": edits, "caught": len(delays), "median_delay": statistics.median(delays) if delays else None,
-        "revisits": statistics.mean(revisits) if revisits else 0.0, "archived": archived,
-        "old_edits": old_edits, "old_caught": old_caught, "old_bound": old_bound,
-    }  # fmt: skip
+        shutil.rmtree(folder, ignore_errors=True)  # a night's WARC files and archive: tens of MB per budget
 
 
 def is_old(row: dict[str, object], day: int) -> bool:
@@ -124,11 +128,15 @@ def bench_revisits(nights: int = 20, articles: int = 200, budgets: tuple[str, ..
     published = MirrorSite(articles=0, new_per_day=new_per_day).new_per_day if new_per_day is not None else max(2, articles // 10)
     rows = [
         f"{nights} nights of a {articles}-article mirror publishing {published} a day (seed {seed}), no full pass",
-        "budget  edits caught  median delay  revisits/night",
+        "budget  edits caught  median delay  revisits/night  old articles' edits caught (most possible)",
     ]  # fmt: skip
     for result in results:
         share, delay = caught_share_and_delay(result)
-        rows.append(f"{result['budget']:>6}  {share:5.0f}% ({result['caught']}/{result['edits']})  {delay:>12}  {result['revisits']:14.1f}")
+        bound = f"{100 * result['old_bound'] / result['old_edits']:.0f}%" if result["old_edits"] else "-"  # type: ignore[operator]
+        rows.append(
+            f"{result['budget']:>6}  {share:5.0f}% ({result['caught']}/{result['edits']})  {delay:>12}  {result['revisits']:14.1f}"
+            f"  {result['old_caught']}/{result['old_edits']} ({bound})"
+        )  # fmt: skip
     rows.append(old_edits_line(results[-1]))
     rows.append(line(results[-1]))
     return "\n".join(rows)
