@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import case, delete, func, select, text, update
+from sqlalchemy import bindparam, case, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -305,54 +305,49 @@ class Archive:
         self, session: Session, existing: dict[str, db.Article], batch: list[Any], articles: list[Article], run_id: int | None,
         now: datetime, counts: Counter,
     ) -> set[str]:
-        """Insert the batch's articles not archived yet with a few multi-row statements; returns their keys.
+        """Insert the batch's first articles not archived yet in one multi-row statement; returns their keys.
 
-        The nightly common case, without an ORM object per row. It stores exactly what `_article` would: the
-        first copy of a text not archived yet is inserted first and the batch's other copies link to it. Left to
-        `_article`, row by row: archived keys, keys met twice in the batch, texts another item of the batch
-        an archived row of the batch has or is given, and anything after a key another writer took since we looked.
+        The nightly common case, without an ORM object per row. It stores exactly what `_article` would, ids
+        included: the new keys that come first in key order, up to the first new key that must go row by row
+        (met twice in the batch, or carrying a text an archived row of the batch has or is given), are inserted
+        in key order; a copy of a text first met in this batch is then linked to the lowest id holding it. Keys
+        another writer took since we looked are left to `_article`, as is everything after the cut.
         """
         met = Counter(getattr(item, "article_key", None) for item in batch)
         # Texts an archived row of the batch has now or is given: where its update falls in key order decides links.
         moving_texts = {item.content_hash for item in articles if item.article_key in existing or met[item.article_key] > 1}
         moving_texts |= {existing[item.article_key].content_hash for item in articles if item.article_key in existing}
-        new = [item for item in articles if item.article_key not in existing and met[item.article_key] == 1 and item.content_hash not in moving_texts]
+        new: list[Article] = []
+        for item in articles:  # key order
+            if item.article_key in existing:
+                continue
+            if met[item.article_key] > 1 or item.content_hash in moving_texts:
+                break  # the row-by-row path takes it and every later new key, so that ids stay in key order
+            new.append(item)
         if not new:
             return set()
+        table = db.Article.__table__
         first_copy = self._first_copy_ids(session, sorted({item.content_hash for item in new if item.content_hash}))
-        leaders: dict[str, Article] = {}  # the batch's first copy (in key order) of each text not archived yet
+        links = {item.article_key: first_copy.get(item.content_hash) if item.content_hash else None for item in new}
+        statement = dialect_insert(session, table).on_conflict_do_nothing(index_elements=["article_key"])
+        rows = [self._new_row(item, links[item.article_key], run_id, now) for item in new]
+        inserted = dict(session.execute(statement.returning(table.c.article_key, table.c.id), rows).all())
+        # Copies of a text not archived before this batch link to its first copy: the lowest id holding it now.
+        fresh = sorted({item.content_hash for item in new if item.content_hash and item.content_hash not in first_copy})
+        lowest = self._first_copy_ids(session, fresh)
+        relinks = []
         for item in new:
-            if item.content_hash and item.content_hash not in first_copy:
-                leaders.setdefault(item.content_hash, item)
-        reprint_of: dict[str, int | None] = {}
-        inserted = self._insert_rows(session, list(leaders.values()), first_copy, run_id, now, reprint_of)
-        if len(inserted) == len(leaders):  # else a key was taken meanwhile: the rest goes row by row, reprint links included
-            first_copy.update((text_hash, inserted[item.article_key]) for text_hash, item in leaders.items())
-            followers = [item for item in new if leaders.get(item.content_hash) is not item]
-            inserted.update(self._insert_rows(session, followers, first_copy, run_id, now, reprint_of))
+            first = lowest.get(item.content_hash) if item.content_hash else None
+            if item.article_key in inserted and first is not None and first != inserted[item.article_key]:
+                links[item.article_key] = first
+                relinks.append({"row_id": inserted[item.article_key], "first": first})
+        if relinks:
+            session.execute(update(table).where(table.c.id == bindparam("row_id")).values(reprint_of_id=bindparam("first")), relinks)
         stored = [item for item in new if item.article_key in inserted]
         if stored:
             session.execute(db.ArticleVersion.__table__.insert(), [self._first_version(inserted[item.article_key], item, run_id, now) for item in stored])
-        counts.update(["articles_new"] * len(stored) + ["reprints" for item in stored if reprint_of[item.article_key] is not None])
+        counts.update(["articles_new"] * len(stored) + ["reprints" for item in stored if links[item.article_key] is not None])
         return set(inserted)
-
-    def _insert_rows(
-        self, session: Session, items: list[Article], first_copy: dict[str, int], run_id: int | None, now: datetime,
-        reprint_of: dict[str, int | None],
-    ) -> dict[str, int]:
-        """INSERT ... ON CONFLICT DO NOTHING RETURNING of new rows: {article_key: id} of those inserted.
-
-        Each row links to the first copy of its text in `first_copy`; `reprint_of` gets those links by key.
-        """
-        if not items:
-            return {}
-        table = db.Article.__table__
-        for item in items:
-            reprint_of[item.article_key] = first_copy.get(item.content_hash) if item.content_hash else None
-        rows = [self._new_row(item, reprint_of[item.article_key], run_id, now) for item in items]
-        statement = dialect_insert(session, table).on_conflict_do_nothing(index_elements=["article_key"])
-        result = session.execute(statement.returning(table.c.article_key, table.c.id), rows)
-        return {key: new_id for key, new_id in result}
 
     def _new_row(self, item: Article, reprint_of_id: int | None, run_id: int | None, now: datetime) -> dict[str, Any]:
         """The column values `_insert` gives a new article's row (`_fill`, `_touch` and the first check time)."""

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from newscrawl import db
 from newscrawl.archive import Archive
-from newscrawl.items import Article, Image, NotModified
+from newscrawl.items import Article, Image, NotModified, PageFailure
 from newscrawl.migrate import upgrade
 from pipelines.dedup import content_fingerprint
 
@@ -35,8 +35,12 @@ def text(name: str) -> str:
 
 
 def nights() -> list[list[Any]]:
-    """Two batches: the second mixes every case the multi-row insert must hand over or get right."""
+    """Batches that mix every case the multi-row insert must hand over or get right."""
     first = [article(1, text("甲")), article(2, text("乙")), article(3, text("丙"))]
+    # Key 4 goes row by row (met twice), key 5 after it: ids must still follow key order, for later first copies.
+    order = [article(4, text("癸")), PageFailure(url="u", reason="no body", article_key="weifang/news/4"), article(5, text("子"))]
+    same = [article(4, text("丑")), article(5, text("丑"))]  # both edited to one text
+    later_copy = [article(6, text("丑"))]  # its first copy is the lower id of the two: key 4's
     second = [
         article(10, text("丁")), article(11, text("丁")), article(12, text("丁")),  # three copies of a new text
         article(13, text("甲")), article(14, text("甲")),  # two more copies of an archived text
@@ -46,7 +50,7 @@ def nights() -> list[list[Any]]:
         article(17, text("庚")), NotModified(url="https://www.yybnet.net/weifang/news/201708/17.html", article_key="weifang/news/17"),
         article(18, text("辛")),
     ]  # fmt: skip
-    return [first, second]
+    return [first, second, order, same, later_copy]
 
 
 def stored(url: str) -> dict[str, Any]:
@@ -55,10 +59,12 @@ def stored(url: str) -> dict[str, Any]:
         with Session(engine) as session:
             rows = list(session.scalars(select(db.Article)))
             keys = {row.id: row.article_key for row in rows}
+            rank = {row_id: position for position, row_id in enumerate(sorted(keys))}
             out: dict[str, Any] = {}
             for row in rows:
                 values = {column.key: getattr(row, column.key) for column in db.Article.__table__.columns if column.key not in SKIP}
                 values["reprint_of"] = keys.get(row.reprint_of_id)
+                values["id_rank"] = rank[row.id]  # the order of ids decides which copy is the first
                 versions = session.scalars(select(db.ArticleVersion).where(db.ArticleVersion.article_id == row.id).order_by(db.ArticleVersion.version))
                 values["versions"] = [{c.key: getattr(v, c.key) for c in db.ArticleVersion.__table__.columns if c.key not in SKIP} for v in versions]
                 out[row.article_key] = values
@@ -78,10 +84,12 @@ def write_nights(url: str) -> list[dict[str, int]]:
 
 def test_the_multi_row_insert_stores_what_the_row_by_row_path_stores(database_url, tmp_path, monkeypatch):
     multi_row = []
-    real_insert_rows = Archive._insert_rows
-    monkeypatch.setattr(Archive, "_insert_rows", lambda self, session, items, *args: multi_row.extend(items) or real_insert_rows(self, session, items, *args))
+    real_new_row = Archive._new_row
+    monkeypatch.setattr(Archive, "_new_row", lambda self, item, *args: multi_row.append(item.article_key) or real_new_row(self, item, *args))
     fast_counts = write_nights(database_url)
-    assert len(multi_row) == 7  # 1, 2, 3, then 10, 11, 12 and 18: the multi-row path did the inserting (so the comparison below means something)
+    # The multi-row path did the inserting (so the comparison below means something): 1 to 3, then 10 to 12 (13 carries
+    # the text of key 1, which the batch edits), then none before key 4, then key 6.
+    assert multi_row == [f"weifang/news/{n}" for n in (1, 2, 3, 10, 11, 12, 6)]
     fast = stored(database_url)
     slow_url = f"sqlite:///{tmp_path / 'row-by-row.db'}"
     monkeypatch.setattr(Archive, "_insert_new", lambda self, *args: set())  # every article through `_article`
@@ -92,6 +100,7 @@ def test_the_multi_row_insert_stores_what_the_row_by_row_path_stores(database_ur
     assert fast["weifang/news/15"]["reprint_of"] is None  # "weifang/news/15" sorts before the edit of "weifang/news/2"
     assert fast["weifang/news/19"]["reprint_of"] == "weifang/news/1"  # the edit of "weifang/news/1" sorts first
     assert [v["version"] for v in fast["weifang/news/16"]["versions"]] == [1, 2]
+    assert fast["weifang/news/6"]["reprint_of"] == "weifang/news/4"
 
 
 def test_new_rows_fill_every_column_of_the_articles_table():
@@ -102,7 +111,7 @@ def test_new_rows_fill_every_column_of_the_articles_table():
 @pytest.mark.parametrize("taken", ["weifang/news/10", "weifang/news/11"])
 def test_a_key_taken_by_another_writer_meanwhile_goes_row_by_row(sqlite_url, monkeypatch, taken):
     """Another writer stored one of the batch's new keys after our look: nothing is lost and links stay right."""
-    first, second = nights()
+    first, second = nights()[:2]
     upgrade(sqlite_url)
     engine = db.make_engine(sqlite_url)
     real_locked_rows = Archive._locked_rows
@@ -114,7 +123,7 @@ def test_a_key_taken_by_another_writer_meanwhile_goes_row_by_row(sqlite_url, mon
         if taken in keys and not raced:  # the other writer's row appears between our look and our insert
             raced.append(taken)
             other = next(item for item in second if getattr(item, "article_key", None) == taken)
-            Archive._insert_rows(Archive(engine), session, [other], {}, None, NOW, {})
+            session.execute(db.Article.__table__.insert(), [Archive(engine)._new_row(other, None, None, NOW)])
             rows.pop(taken, None)
         return rows
 
