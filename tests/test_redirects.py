@@ -20,23 +20,30 @@ def page(head: str, charset: str, filler: int = 0) -> bytes:
 
 
 CASES = [
-    ("no refresh", page("", "utf-8"), False),
-    ("refresh", page(REFRESH, "utf-8"), True),
-    ("refresh after 1,600 Chinese characters (4,800 bytes of UTF-8)", page(REFRESH, "utf-8", 800), True),
-    ("refresh after 2,000 Chinese characters of GBK", page(REFRESH, "gbk", 1000), True),
-    ("refresh in UTF-16", page(REFRESH, "utf-16"), True),
-    ("refresh past the first 4,096 characters", page(REFRESH, "utf-8", 2100), False),
-    ("refresh quoted in a script (Scrapy follows it)", page(f"<script>'{REFRESH}'</script>", "utf-8"), True),
+    ("no refresh", page("", "utf-8"), None, False),
+    ("refresh", page(REFRESH, "utf-8"), None, True),
+    ("refresh after 1,600 Chinese characters (4,800 bytes of UTF-8)", page(REFRESH, "utf-8", 800), None, True),
+    ("refresh after 2,000 Chinese characters of GBK", page(REFRESH, "gbk", 1000), None, True),
+    ("refresh in UTF-16", page(REFRESH, "utf-16"), None, True),
+    ("refresh past the first 4,096 characters", page(REFRESH, "utf-8", 2100), None, False),
+    ("refresh quoted in a script (Scrapy follows it)", page(f"<script>'{REFRESH}'</script>", "utf-8"), None, True),
 ]
 
 
-@pytest.mark.parametrize(("name", "body", "redirects"), CASES, ids=[case[0] for case in CASES])
-def test_the_lazy_check_follows_what_scrapys_check_follows(name, body, redirects):
+CASES += [  # the charset named by the Content-Type header alone, no byte-order mark
+    (f"refresh in {charset} named by the header alone", REFRESH.encode(charset), f"text/html; charset={charset}", True)
+    for charset in ("utf-16le", "utf-32be", "cp037")
+]
+
+
+@pytest.mark.parametrize(("name", "body", "content_type", "redirects"), CASES, ids=[case[0] for case in CASES])
+def test_the_lazy_check_follows_what_scrapys_check_follows(name, body, content_type, redirects):
     crawler = get_crawler()
     lazy, scrapys = LazyMetaRefreshMiddleware.from_crawler(crawler), MetaRefreshMiddleware.from_crawler(crawler)
     request = Request(URL)
-    ours = lazy.process_response(request, HtmlResponse(URL, body=body))
-    theirs = scrapys.process_response(request, HtmlResponse(URL, body=body))
+    headers = {"Content-Type": content_type} if content_type else {}
+    ours = lazy.process_response(request, HtmlResponse(URL, body=body, headers=headers))
+    theirs = scrapys.process_response(request, HtmlResponse(URL, body=body, headers=headers))
     assert isinstance(ours, Request) == isinstance(theirs, Request) == redirects
     if redirects:
         assert ours.url == theirs.url == "https://www.yybnet.net/weifang/news/"
