@@ -28,6 +28,16 @@ from newscrawl.spiders.common import ChannelWatch, count_article_page, fetch_fai
 from newscrawl.yybnet import DEFAULT_BASE_URL, known_channels, parse_article_url, parse_channel_list
 
 
+def joined(response: TextResponse, href: str | None) -> str | None:
+    """The absolute URL of a link, or None for no href or one no URL can be made of (e.g. "http://[bad")."""
+    if href is None:
+        return None
+    try:
+        return response.urljoin(href)
+    except ValueError:
+        return None
+
+
 class YybnetSpider(scrapy.Spider):
     name = "yybnet"
 
@@ -81,9 +91,11 @@ class YybnetSpider(scrapy.Spider):
         self.channel_watch.list_page(name, channel_prefix)
         all_too_old = True
         # One walk over the page's links (lxml elements: a list page links hundreds of things); texts only where needed.
-        links = [(response.urljoin(link.get("href")), link) for link in response.selector.root.iter("a") if link.get("href") is not None]
         pages = []
-        for url, link in links:
+        for link in response.selector.root.iter("a"):
+            url = joined(response, link.get("href"))
+            if url is None:
+                continue
             ref = parse_article_url(url)
             if ref is None:
                 path = urlsplit(url).path
