@@ -345,12 +345,12 @@ class Archive:
             session.execute(update(table).where(table.c.id == bindparam("row_id")).values(reprint_of_id=bindparam("first")), relinks)
         stored = [item for item in new if item.article_key in inserted]
         if stored:
-            session.execute(db.ArticleVersion.__table__.insert(), [self._first_version(inserted[item.article_key], item, run_id, now) for item in stored])
+            session.execute(db.ArticleVersion.__table__.insert(), [self._version_values(inserted[item.article_key], 1, item, run_id, now) for item in stored])
         counts.update(["articles_new"] * len(stored) + ["reprints" for item in stored if links[item.article_key] is not None])
         return set(inserted)
 
     def _new_row(self, item: Article, reprint_of_id: int | None, run_id: int | None, now: datetime) -> dict[str, Any]:
-        """The column values `_insert` gives a new article's row (`_fill`, `_touch` and the first check time)."""
+        """The column values of a new article's row: what `_fill` and `_touch` set on an archived one, and its first check time."""
         row = {name: getattr(item, name) for name in ARTICLE_FIELDS}
         row.update(
             article_key=item.article_key, canonical_url=item.canonical_url or item.url, images=[asdict(image) for image in item.images],
@@ -362,12 +362,14 @@ class Archive:
         return row
 
     @staticmethod
-    def _first_version(article_id: int, item: Article, run_id: int | None, now: datetime) -> dict[str, Any]:
-        """The column values of a new article's first article_versions row (as `_version` makes it)."""
+    def _version_values(
+        article_id: int, version: int, item: Article, run_id: int | None, now: datetime, previous: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The article_versions columns of `item`; `previous` is the version before it (None for the first), to store what changed."""
         fields = {name: getattr(item, name) for name in VERSION_FIELDS}
-        fields_changed, chars_added, chars_removed = version_change(None, fields)
+        fields_changed, chars_added, chars_removed = version_change(previous, fields)
         return dict(
-            article_id=article_id, version=1, fetched_at=item.crawled_at or now, run_id=run_id, warc_file=item.warc_file,
+            article_id=article_id, version=version, fetched_at=item.crawled_at or now, run_id=run_id, warc_file=item.warc_file,
             warc_offset=item.warc_offset, fields_changed=fields_changed, chars_added=chars_added, chars_removed=chars_removed, **fields,
         )  # fmt: skip
 
@@ -383,12 +385,8 @@ class Archive:
 
     def _insert(self, session: Session, item: Article, run_id: int | None, now: datetime) -> db.Article | None:
         """INSERT ... ON CONFLICT DO NOTHING: the new row, or None when the key is taken (by another writer)."""
-        row = db.Article(article_key=item.article_key, first_seen_at=now, first_run_id=run_id, version=1, changed_at=now)
-        self._fill(row, item)
-        row.reprint_of_id = self._first_copy_id(session, item.content_hash)
-        self._touch(row, item, run_id, now)
-        row.next_check_at = self._next_check(row, now)
-        values = {column.key: getattr(row, column.key) for column in db.Article.__table__.columns if column.key != "id"}
+        first_copy = self._first_copy_ids(session, [item.content_hash]).get(item.content_hash) if item.content_hash else None
+        values = self._new_row(item, first_copy, run_id, now)
         statement = dialect_insert(session, db.Article).values(**values).on_conflict_do_nothing(index_elements=["article_key"])
         new_id = session.execute(statement.returning(db.Article.id)).scalar()
         if new_id is None:
@@ -441,22 +439,8 @@ class Archive:
         row.last_seen_at, row.last_run_id, row.removed_at = now, run_id, None
         row.etag, row.last_modified = item.etag or row.etag, item.last_modified or row.last_modified
 
-    @staticmethod
     def _version(
-        row: db.Article, item: Article, run_id: int | None, now: datetime, previous: dict[str, Any] | None = None
+        self, row: db.Article, item: Article, run_id: int | None, now: datetime, previous: dict[str, Any] | None = None
     ) -> db.ArticleVersion:
-        """The version row of `item`; `previous` is the version before it (None for the first), to store what changed."""
-        fields = {name: getattr(item, name) for name in VERSION_FIELDS}
-        fields_changed, chars_added, chars_removed = version_change(previous, fields)
-        return db.ArticleVersion(
-            article_id=row.id, version=row.version, fetched_at=item.crawled_at or now, run_id=run_id,
-            warc_file=item.warc_file, warc_offset=item.warc_offset, fields_changed=fields_changed,
-            chars_added=chars_added, chars_removed=chars_removed, **fields,
-        )  # fmt: skip
-
-    @staticmethod
-    def _first_copy_id(session: Session, content_hash: str | None) -> int | None:
-        if not content_hash:
-            return None
-        query = select(db.Article.id).where(db.Article.content_hash == content_hash).order_by(db.Article.id).limit(1)
-        return session.scalar(query)
+        """The version row of `item` (see `_version_values`)."""
+        return db.ArticleVersion(**self._version_values(row.id, row.version, item, run_id, now, previous))

@@ -84,8 +84,8 @@ def write_nights(url: str) -> list[dict[str, int]]:
 
 def test_the_multi_row_insert_stores_what_the_row_by_row_path_stores(database_url, tmp_path, monkeypatch):
     multi_row = []
-    real_new_row = Archive._new_row
-    monkeypatch.setattr(Archive, "_new_row", lambda self, item, *args: multi_row.append(item.article_key) or real_new_row(self, item, *args))
+    real_insert_new = Archive._insert_new
+    monkeypatch.setattr(Archive, "_insert_new", lambda self, *args: multi_row.extend(sorted(keys := real_insert_new(self, *args))) or keys)
     fast_counts = write_nights(database_url)
     # The multi-row path did the inserting (so the comparison below means something): 1 to 3, then 10 to 12 (13 carries
     # the text of key 1, which the batch edits), then none before key 4, then key 6.
