@@ -44,43 +44,47 @@ def play(nights: int, articles: int, budget: str, seed: int = 11, workdir: Path 
                     "-s", "NEWSCRAWL_REVISIT_BUDGET_MIN=0",
                 )  # fmt: skip
                 truths.append({row["article_key"]: row for row in site.truth_rows(server.base_url)})
-        engine = db.make_engine(database_url)
-        try:
-            with Session(engine) as session:
-                runs = list(session.scalars(select(db.CrawlRun).order_by(db.CrawlRun.id)))
-                night_of_run = {run.id: night for night, run in enumerate(runs)}
-                seen: dict[str, dict[str, int]] = {}  # article key -> body -> first night a version held it
-                query = select(db.Article.article_key, db.ArticleVersion.body, db.ArticleVersion.run_id).join(db.Article)
-                for key, body, run_id in session.execute(query):
-                    night = night_of_run.get(run_id, 0)
-                    seen.setdefault(key, {})
-                    seen[key][body] = min(night, seen[key].get(body, night))
-                archived = session.scalar(select(func.count()).select_from(db.Article)) or 0
-        finally:
-            engine.dispose()
-        edits, delays = 0, []
-        old_edits, old_caught, old_bound = 0, 0, 0.0
-        last = truths[-1]
-        for key, row in last.items():
-            for day in row.get("edited_on_days") or []:
-                if day >= nights or key not in truths[day]:
-                    continue
-                edits += 1
-                caught = seen.get(key, {}).get(truths[day][key]["body"])
-                if caught is not None and caught >= day:
-                    delays.append(caught - day)
-                if is_old(row, day):
-                    old_edits += 1
-                    old_caught += caught is not None and caught >= day
-                    old_bound += best_chance(truths[day], day, nights, budget)
-        revisits = [run.not_modified + run.articles_updated + run.articles_unchanged + run.removed for run in runs[1:]]
-        return {
-            "budget": budget, "edits": edits, "caught": len(delays), "median_delay": statistics.median(delays) if delays else None,
-            "revisits": statistics.mean(revisits) if revisits else 0.0, "archived": archived,
-            "old_edits": old_edits, "old_caught": old_caught, "old_bound": old_bound,
-        }  # fmt: skip
+        return tally(database_url, truths, nights, budget)
     finally:
         shutil.rmtree(folder, ignore_errors=True)  # a night's WARC files and archive: tens of MB per budget
+
+
+def tally(database_url: str, truths: list[dict[str, dict]], nights: int, budget: str) -> dict[str, object]:
+    """Which of the nights' edits a stored version holds, and from which night on."""
+    engine = db.make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            runs = list(session.scalars(select(db.CrawlRun).order_by(db.CrawlRun.id)))
+            night_of_run = {run.id: night for night, run in enumerate(runs)}
+            seen: dict[str, dict[str, int]] = {}  # article key -> body -> first night a version held it
+            query = select(db.Article.article_key, db.ArticleVersion.body, db.ArticleVersion.run_id).join(db.Article)
+            for key, body, run_id in session.execute(query):
+                night = night_of_run.get(run_id, 0)
+                seen.setdefault(key, {})
+                seen[key][body] = min(night, seen[key].get(body, night))
+            archived = session.scalar(select(func.count()).select_from(db.Article)) or 0
+    finally:
+        engine.dispose()
+    edits, delays = 0, []
+    old_edits, old_caught, old_bound = 0, 0, 0.0
+    for key, row in truths[-1].items():
+        for day in row.get("edited_on_days") or []:
+            if day >= nights or key not in truths[day]:
+                continue
+            edits += 1
+            caught = seen.get(key, {}).get(truths[day][key]["body"])
+            if caught is not None and caught >= day:
+                delays.append(caught - day)
+            if is_old(row, day):
+                old_edits += 1
+                old_caught += caught is not None and caught >= day
+                old_bound += best_chance(truths[day], day, nights, budget)
+    revisits = [run.not_modified + run.articles_updated + run.articles_unchanged + run.removed for run in runs[1:]]
+    return {
+        "budget": budget, "edits": edits, "caught": len(delays), "median_delay": statistics.median(delays) if delays else None,
+        "revisits": statistics.mean(revisits) if revisits else 0.0, "archived": archived,
+        "old_edits": old_edits, "old_caught": old_caught, "old_bound": old_bound,
+    }  # fmt: skip
 
 
 def is_old(row: dict[str, object], day: int) -> bool:
@@ -122,6 +126,11 @@ def old_edits_line(result: dict[str, object]) -> str:
     )
 
 
+def parse_budgets(text: str) -> tuple[str, ...]:
+    """--budgets "2%,5%,10%" as its budgets."""
+    return tuple(budget.strip() for budget in text.split(",") if budget.strip())
+
+
 def bench_revisits(nights: int = 20, articles: int = 200, budgets: tuple[str, ...] = ("5%",), seed: int = 11, new_per_day: int | None = None) -> str:
     """A table of budget against edits caught and delay; the last line is the summary of the last budget."""
     results = [play(nights, articles, budget, seed, new_per_day=new_per_day) for budget in budgets]
@@ -149,8 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budgets", default="5%", help="comma-separated budgets, e.g. 2%%,5%%,10%%")
     parser.add_argument("--new-per-day", type=int, default=None, help="articles the mirror publishes a day (default: a tenth of --articles)")
     args = parser.parse_args(argv)
-    budgets = tuple(b.strip() for b in args.budgets.split(",") if b.strip())
-    print(bench_revisits(args.nights, args.articles, budgets, new_per_day=args.new_per_day))
+    print(bench_revisits(args.nights, args.articles, parse_budgets(args.budgets), new_per_day=args.new_per_day))
     return 0
 
 

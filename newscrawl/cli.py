@@ -271,10 +271,9 @@ def cmd_bench_memory(args: argparse.Namespace) -> int:
 
 
 def cmd_bench_revisits(args: argparse.Namespace) -> int:
-    from newscrawl.bench_revisits import bench_revisits
+    from newscrawl.bench_revisits import bench_revisits, parse_budgets
 
-    budgets = tuple(b.strip() for b in args.budgets.split(",") if b.strip())
-    print(bench_revisits(args.nights, args.articles, budgets, new_per_day=args.new_per_day))
+    print(bench_revisits(args.nights, args.articles, parse_budgets(args.budgets), new_per_day=args.new_per_day))
     return 0
 
 
