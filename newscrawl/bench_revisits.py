@@ -93,7 +93,7 @@ def is_old(row: dict[str, object], day: int) -> bool:
 
 
 def best_chance(truth: dict[str, dict], day: int, nights: int, budget: str) -> float:
-    """The most any schedule could catch of an edit of a random old article made on `day`: the share of the old
+    """The best chance any schedule has of catching an edit of a random old article made on `day`: the share of the old
     articles that the nights left (`day` to the last) can check at all, if every revisit went to them."""
     if not budget.endswith("%"):
         return 1.0
@@ -116,13 +116,13 @@ def line(result: dict[str, object]) -> str:
 
 
 def old_edits_line(result: dict[str, object]) -> str:
-    """Edits of old articles: caught, and the most any schedule could catch at this budget (best_chance)."""
+    """Edits of old articles: caught, and how many any schedule would catch on average at most (best_chance summed)."""
     if not result["old_edits"]:
         return "no edit of an old article in these nights"
     bound = 100 * result["old_bound"] / result["old_edits"]  # type: ignore[operator]
     return (
         f"edits of old articles (over {YOUNG_DAYS} days after publication): caught {result['old_caught']} of {result['old_edits']}; "
-        f"no schedule could catch more than about {bound:.0f}% of them at this budget"
+        f"on average no schedule catches more than about {bound:.0f}% of them at this budget"
     )
 
 
@@ -137,7 +137,7 @@ def bench_revisits(nights: int = 20, articles: int = 200, budgets: tuple[str, ..
     published = MirrorSite(articles=0, new_per_day=new_per_day).new_per_day if new_per_day is not None else max(2, articles // 10)
     rows = [
         f"{nights} nights of a {articles}-article mirror publishing {published} a day (seed {seed}), no full pass",
-        "budget  edits caught  median delay  revisits/night  old articles' edits caught (most possible)",
+        "budget  edits caught  median delay  revisits/night  old articles' edits caught (most expected)",
     ]  # fmt: skip
     for result in results:
         share, delay = caught_share_and_delay(result)

@@ -32,5 +32,5 @@ def test_no_schedule_can_catch_more_old_edits_than_the_nights_left_can_check():
     assert best_chance(truth, day=0, nights=30, budget="5%") == 1.0
     result = {"old_edits": 4, "old_caught": 1, "old_bound": 2.0}
     assert old_edits_line(result) == (
-        f"edits of old articles (over {YOUNG_DAYS} days after publication): caught 1 of 4; no schedule could catch more than about 50% of them at this budget"
+        f"edits of old articles (over {YOUNG_DAYS} days after publication): caught 1 of 4; on average no schedule catches more than about 50% of them at this budget"
     )
