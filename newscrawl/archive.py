@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from newscrawl import db
+from newscrawl import db, indexes
 from newscrawl.history import version_change
 from newscrawl.schedule import DEFAULT_AGES, next_check
 from newscrawl.gone import chars
@@ -52,6 +52,14 @@ def dead_link_retry_after(now: datetime) -> Any:
     """SQL for the next try after one more failure, from the failures already counted in the row."""
     steps = [(db.DeadLink.failures == n, now + dead_link_backoff(n + 1)) for n in range(1, 8)]
     return case(*steps, else_=now + DEAD_LINK_MAX_WAIT)
+
+
+def text_changed(session: Session, article_id: int, old: Any, new: Any) -> None:
+    """Note that an article's shown text changed in this transaction (old/new: anything with .title and .body;
+    None for a row created or deleted); `write` hands the notes to the indexes (newscrawl.indexes) before commit."""
+    before = indexes.Text(old.title or "", old.body or "") if old is not None else None
+    after = indexes.Text(new.title or "", new.body or "") if new is not None else None
+    session.info.setdefault("text_changes", []).append(indexes.TextChange(article_id, before, after))
 
 
 def dialect_insert(session: Session, table: Any) -> Any:
@@ -150,6 +158,8 @@ class Archive:
             stored_keys = [item.article_key for item in articles]
             if stored_keys:  # a link that answered 404 once and has now been stored is alive again
                 session.execute(delete(db.DeadLink).where(db.DeadLink.article_key.in_(stored_keys)))
+            session.flush()
+            indexes.texts_changed(session, session.info.pop("text_changes", []))
         return counts
 
     def _lock_fingerprints(self, session: Session, fingerprints: list[str | None]) -> None:
@@ -185,6 +195,7 @@ class Archive:
             row = self._insert(session, item, run_id, now)
             if row is not None:
                 existing[item.article_key] = row
+                text_changed(session, row.id, None, item)
                 session.add(self._version(row, item, run_id, now))
                 return ["articles_new", "reprints"] if row.reprint_of_id is not None else ["articles_new"]
             # Another writer stored this key since we looked: update its row like any archived one.
@@ -198,6 +209,7 @@ class Archive:
             row.etag, row.last_modified = validators
             return held
         before = {name: getattr(row, name) for name in VERSION_FIELDS}  # the previous version, before _fill overwrites it
+        text_changed(session, row.id, row, item)
         self._fill(row, item)
         row.version += 1
         row.changed_at = now
@@ -239,6 +251,7 @@ class Archive:
             session.execute(update(db.Article).where(db.Article.reprint_of_id.in_(ids)).values(reprint_of_id=None))
             session.execute(delete(db.ArticleVersion).where(db.ArticleVersion.article_id.in_(ids)))
             for row in created:
+                text_changed(session, row.id, row, None)
                 session.delete(row)
             session.flush()
         for row in rows:
@@ -344,6 +357,8 @@ class Archive:
         if relinks:
             session.execute(update(table).where(table.c.id == bindparam("row_id")).values(reprint_of_id=bindparam("first")), relinks)
         stored = [item for item in new if item.article_key in inserted]
+        for item in stored:
+            text_changed(session, inserted[item.article_key], None, item)
         if stored:
             session.execute(db.ArticleVersion.__table__.insert(), [self._version_values(inserted[item.article_key], 1, item, run_id, now) for item in stored])
         counts.update(["articles_new"] * len(stored) + ["reprints" for item in stored if links[item.article_key] is not None])

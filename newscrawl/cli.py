@@ -91,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--manifest", help='JSONL of {"id", "path", "url"}: one JSON answer per line')
     extract.set_defaults(run=cmd_extract)
 
+    from newscrawl import clusters_cli, exchange, search, serve, stats
+
+    for module in (search, clusters_cli, stats, exchange, serve):  # issue 9: asking the archive
+        module.add_commands(commands)
+
     bench = commands.add_parser("bench", help="benchmarks that print figures (extraction, crawl speed, memory, Redis)")
     benches = bench.add_subparsers(title="benchmarks", required=True)
     extract_bench = benches.add_parser("extract", help="newscrawl vs trafilatura and GNE on one labelled set")

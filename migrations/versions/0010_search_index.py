@@ -1,0 +1,27 @@
+"""full-text index of titles and bodies (issue 9)
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-02
+
+Placeholder: filled in by the work on issue 9.
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision: str = '0010'
+down_revision: Union[str, Sequence[str], None] = '0009'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    """Upgrade schema."""
+
+
+def downgrade() -> None:
+    """Downgrade schema."""
