@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 
@@ -35,3 +36,11 @@ def texts_changed(session: Session, changes: Sequence[TextChange]) -> None:
 
     search_index.apply(session, changes)
     clusters.apply(session, changes)
+
+
+def rebuild_all(engine: Engine) -> None:
+    """Derive every index again from the rows as they are (after an import, or to repair)."""
+    from newscrawl import clusters, search_index
+
+    search_index.rebuild(engine)
+    clusters.rebuild(engine)
