@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Float,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -239,6 +240,35 @@ class SuspectVersion(Base):
     warc_file: Mapped[str | None] = mapped_column(String(255))
     warc_offset: Mapped[int | None] = mapped_column(BigInteger)
     reason: Mapped[str] = mapped_column(Text)  # why it was held, e.g. "keeps 40 of 1200 characters, lost time and source"
+
+
+# ---- story clusters (newscrawl.clusters, migration 0011) ----------------------------------------------------
+# Derived from the articles' texts and rebuilt at will (`newscrawl clusters rebuild`): no foreign keys, so that
+# deleting an article never waits on them; the archive writer removes an article's rows in the same transaction.
+
+
+class StoryMember(Base):
+    """Every article's story cluster (its id is the cluster's lowest article id) and the MinHash of its text."""
+
+    __tablename__ = "story_members"
+
+    article_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    cluster_id: Mapped[int] = mapped_column(Integer, index=True)
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)  # NUM_PERM uint32 values; NULL: too short a text
+
+
+class StoryBand(Base):
+    """One LSH band hash of an article's signature: articles sharing one are candidates for the same story."""
+
+    __tablename__ = "story_bands"
+    # The primary key is the table (no rowid copy on SQLite); an article's rows are found from its signature.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    band_hash: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    article_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+# ---- end of story clusters ----------------------------------------------------------------------------------
 
 
 def database_url(explicit: str | None = None, settings: Any = None) -> str:

@@ -325,8 +325,12 @@ def _random_time(rng: random.Random) -> datetime:
     return day.replace(hour=rng.randint(6, 22), minute=rng.randrange(60))
 
 
-def generate_articles(count: int, seed: int) -> list[MirrorArticle]:
-    """`count` article pages: about one story in ten is reprinted as a second page under another channel."""
+def generate_articles(count: int, seed: int, variations: bool = False) -> list[MirrorArticle]:
+    """`count` article pages: about one story in ten is reprinted as a second page under another channel.
+
+    `variations` adds pages after those (`add_variations`): edited reprints and different stories that share
+    boilerplate. The `count` pages stay as they are either way.
+    """
     rng = random.Random(seed)
     writer = _Writer(rng)
     channels = list(CHANNEL_WEIGHTS)
@@ -362,7 +366,7 @@ def generate_articles(count: int, seed: int) -> list[MirrorArticle]:
                 story, city, channel, ids[n], when, template, encoding, rng.random() < 0.5, variants[n], reprint
             )
         )
-    return articles
+    return articles + add_variations(articles, seed) if variations else articles
 
 
 def _apportion(count: int) -> list[tuple[str, str]]:
@@ -373,6 +377,125 @@ def _apportion(count: int) -> list[tuple[str, str]]:
     for c in sorted(exact, key=lambda c: sizes[c] - exact[c])[: count - sum(sizes.values())]:
         sizes[c] += 1
     return [c for c, size in sizes.items() for _ in range(size)]
+
+
+# ---- variations (`generate_articles(..., variations=True)`): near-copies and look-alikes, from their own stream
+
+# A recurring column opens each of its stories with the same editor's note; the stories themselves differ.
+COLUMNS = (
+    "编者按：民生无小事，枝叶总关情。本栏目聚焦百姓身边的大事小情，倾听群众呼声，反映社情民意，欢迎广大读者积极参与。",
+    "编者按：为展现基层干部群众干事创业的精神风貌，本报即日起开设“基层一线”专栏，记录发生在田间地头、街头巷尾的新变化。",
+    "编者按：文明城市创建工作开展以来，全市上下积极行动。本报推出“文明创建进行时”栏目，集中展示各地的好做法、好经验。",
+)
+# A paper's standard closing lines, the same under every story of that paper that carries them.
+AREA_CODES = {"weifang": "0536", "mianyang": "0816", "xianyang": "029", "zibo": "0533", "jinan": "0531"}
+CLOSING = "新闻热线：{code}-{line}。欢迎广大读者提供新闻线索，一经采用，即付稿酬。本报将持续关注此事进展。"
+# How an edited reprint differs from the page it copies (one or two of these per copy).
+EDITS = ("byline", "cut", "add", "headline", "width")
+HEADLINE_EDITS = (
+    lambda t: t + "（图）",
+    lambda t: "【关注】" + t,
+    lambda t: t.replace("：", "，") if "：" in t else t + "！",
+    lambda t: t.replace("顺利", "").replace("集中", "") if ("顺利" in t or "集中" in t) else "聚焦：" + t,
+)
+HALF_TO_FULL = str.maketrans("0123456789", "０１２３４５６７８９")
+WIDE_TO_NARROW = str.maketrans({"，": ", ", "：": ":", "；": ";", "！": "!"})
+
+
+def add_variations(articles: list[MirrorArticle], seed: int) -> list[MirrorArticle]:
+    """Pages to add to `articles`: about one story in ten copied with edits (another byline or editor line, a
+    paragraph cut or added, a reworded headline, other punctuation and digit widths) under the original's story
+    key, and groups of two or three new stories of one column on one topic, sharing the column's editor's note
+    and the paper's closing lines. Drawn from their own random stream: `articles` decide nothing but the seed."""
+    rng = random.Random(f"{seed}/variations")
+    writer = _Writer(rng)
+    originals = [a for a in articles if not a.reprint and not a.story.images]
+    taken_ids = {a.id for a in articles}
+    taken_titles = {a.story.title for a in articles}
+    number = max((a.story.number for a in articles), default=0) + 1
+    channels = list(CHANNEL_WEIGHTS)
+    added: list[MirrorArticle] = []
+
+    def page(story: Story, city: str, channel: str, when: datetime, reprint: bool) -> MirrorArticle:
+        while (article_id := str(rng.randrange(1_000_000, 100_000_000))) in taken_ids:
+            pass
+        taken_ids.add(article_id)
+        template, encoding = rng.choice(TEMPLATES), rng.choice(ENCODINGS)
+        return MirrorArticle(story, city, channel, article_id, when, template, encoding, rng.random() < 0.5, None, reprint)
+
+    for original in rng.sample(originals, min(len(originals), max(1, round(len(articles) * 0.1)))):
+        story = original.story
+        for edit in rng.sample(EDITS, rng.randint(1, 2)):
+            story = _edit_copy(story, edit, original, writer, taken_titles)
+        elsewhere = [c for c in channels if c != (original.city, original.channel)]
+        city, channel = rng.choice(elsewhere)
+        added.append(page(story, city, channel, original.published + timedelta(minutes=rng.randint(30, 3 * 24 * 60)), True))
+    for column in range(max(1, len(articles) // 20)):
+        city, channel = rng.choice(channels)
+        topic = writer.slots(city, channel, _random_time(rng))
+        topic_writer = _TopicWriter(rng, {k: topic[k] for k in ("event", "project")})
+        note = COLUMNS[column % len(COLUMNS)]
+        closing = CLOSING.format(code=AREA_CODES[city], line=rng.randint(1000000, 9999999))
+        for _ in range(rng.randint(2, 3)):
+            when = _random_time(rng)
+            while True:  # a credit that is not a lead: the editor's note opens the body
+                story = topic_writer.story(number, city, channel, when, taken_titles)
+                if not story.images and (story.start_byline or story.end_byline or not story.authors):
+                    break
+            blocks = (note, *story.blocks, closing)
+            added.append(page(replace(story, blocks=blocks), city, channel, when, False))
+            number += 1
+    return added
+
+
+class _TopicWriter(_Writer):
+    """A writer whose stories are all about one topic: the same event and project."""
+
+    def __init__(self, rng: random.Random, topic: dict[str, str]) -> None:
+        super().__init__(rng)
+        self.topic = topic
+
+    def slots(self, city: str, channel: str, when: datetime) -> dict[str, str]:
+        return {**super().slots(city, channel, when), **self.topic}
+
+
+def _edit_copy(story: Story, edit: str, original: MirrorArticle, writer: _Writer, taken_titles: set[str]) -> Story:
+    """`story` as another paper reprints it, changed by one of EDITS."""
+    rng = writer.rng
+    blocks = list(story.blocks)
+    texts = [i for i, b in enumerate(blocks) if isinstance(b, str)]
+    if edit == "byline":  # the reprinting paper's own editor line, and other reporters in a lead
+        editor = writer.name()
+        if story.authors and not (story.start_byline or story.end_byline):
+            names = writer.names(len(story.authors))
+            first = blocks[texts[0]]
+            assert isinstance(first, str)
+            for old, new in zip(story.authors, names):
+                first = first.replace(old, new, 1)
+            blocks[texts[0]] = first
+            story = replace(story, authors=tuple(names))
+        return replace(story, blocks=tuple(blocks), staff_line=f"责任编辑：{editor}", editors=(editor,))
+    if edit == "cut" and len(texts) > 2:
+        del blocks[rng.choice(texts[1:])]
+        return replace(story, blocks=tuple(blocks))
+    if edit in ("cut", "add"):
+        when = original.published
+        sentences = rng.sample(SENTENCES, 2)
+        paragraph = "".join(s.format(**writer.slots(original.city, original.channel, when)) for s in sentences)
+        blocks.insert(rng.choice(texts[1:] or texts) + 1, paragraph)
+        return replace(story, blocks=tuple(blocks))
+    if edit == "headline":
+        for change in rng.sample(HEADLINE_EDITS, len(HEADLINE_EDITS)):
+            if (title := change(story.title)) != story.title and title not in taken_titles:
+                taken_titles.add(title)
+                return replace(story, title=title)
+        return story
+    # width: digits full width, full-width punctuation narrow; the first paragraph may hold a lead: left alone
+    for i in texts[1:]:
+        text = blocks[i]
+        assert isinstance(text, str)
+        blocks[i] = text.translate(HALF_TO_FULL).translate(WIDE_TO_NARROW)
+    return replace(story, blocks=tuple(blocks), title=story.title.translate(HALF_TO_FULL))
 
 
 def tagline(city: str, pick: int) -> str:

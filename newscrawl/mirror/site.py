@@ -100,7 +100,8 @@ class MirrorSite:
 
     `day` N > 0 plays N days forward from MIRROR_EPOCH: each day publishes `new_per_day` articles, edits
     young and old ones, removes a young one and, on some days (RESTORE_CHANCE), puts back one removed on an
-    earlier day. `faults` makes some paths misbehave, the same way on every request.
+    earlier day. `faults` makes some paths misbehave, the same way on every request. `variations` adds edited
+    reprints and look-alike stories of one column (`content.add_variations`) after the `articles` pages.
     """
 
     def __init__(
@@ -111,6 +112,7 @@ class MirrorSite:
         day: int = 0,
         new_per_day: int | None = None,
         faults: Faults | None = None,
+        variations: bool = False,
     ) -> None:
         if articles < 0 or page_size < 1 or day < 0 or (new_per_day is not None and new_per_day < 0):
             raise ValueError("articles, day and new_per_day must be >= 0 and page_size >= 1")
@@ -120,7 +122,7 @@ class MirrorSite:
         self.new_per_day = max(2, articles // 10) if new_per_day is None else new_per_day
         self.today: datetime = site_today(day)
         self.faults = faults
-        base = generate_articles(articles, seed)
+        base = generate_articles(articles, seed, variations)
         self._pool = base  # trails pick from the day-0 pages, so an unchanged page keeps its bytes (and ETag)
         self.history: dict[str, ArticleHistory] = {a.ref.key: ArticleHistory() for a in base}
         self._removed: list[str] = []
