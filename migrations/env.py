@@ -9,12 +9,20 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Leave to their migrations what the models cannot describe: the full-text index (newscrawl.search_index)."""
+    if type_ == "table" and name is not None and (name == "article_search" or name.startswith("article_search_")):
+        return False
+    return not (type_ == "index" and name == "ix_articles_search")
+
+
 def run_migrations_offline() -> None:
     context.configure(
         url=config.get_main_option("sqlalchemy.url") or database_url(),
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -54,7 +62,9 @@ def _migrate(connection, sqlite: bool) -> None:
         connection.commit()
     try:
         # render_as_batch: SQLite cannot ALTER most things, so Alembic rebuilds tables in batches there.
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True)
+        context.configure(
+            connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True, include_object=include_object
+        )
         with context.begin_transaction():
             context.run_migrations()
     finally:
