@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     mirror.add_argument("--truth", help="write one JSONL line of gold fields per served article")
     mirror.add_argument("--day", type=int, default=0, help="publish N days of new articles, edits and removals")
     mirror.add_argument("--faults", help="fault rates, e.g. 5xx=0.1,slow=0.05,truncate=0.05,charset=0.1,redirect=0.05,loop=0.02,huge=0.02,malformed=0.1,robots=/weifang/qingzhou/")
+    mirror.add_argument("--variations", action="store_true", help="add edited reprints and look-alike column stories (story ids in --truth)")
     mirror.set_defaults(run=cmd_mirror)
 
     demo = commands.add_parser("demo", help="start a mirror, crawl it into data/demo.db, show what was stored")
@@ -122,6 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
     redis_bench.add_argument("--redis", default="redis://127.0.0.1:6379/15", help="a scratch Redis database (flushed)")
     redis_bench.add_argument("--count", type=int, default=100_000)
     redis_bench.set_defaults(run=cmd_bench_redis)
+    search_bench = benches.add_parser("search", help="ranked full-text search latency against a LIKE scan, SQLite and PostgreSQL")
+    search_bench.add_argument("--articles", type=int, default=100_000)
+    search_bench.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres", help="a server to make a scratch database on")
+    search_bench.set_defaults(run=cmd_bench_search)
     return parser
 
 
@@ -230,7 +235,10 @@ def cmd_db(args: argparse.Namespace) -> int:
 def cmd_mirror(args: argparse.Namespace) -> int:
     from newscrawl.mirror.server import run_mirror
 
-    run_mirror(port=args.port, host=args.host, articles=args.articles, seed=args.seed, truth=args.truth, day=args.day, faults=args.faults)
+    run_mirror(
+        port=args.port, host=args.host, articles=args.articles, seed=args.seed, truth=args.truth, day=args.day, faults=args.faults,
+        variations=args.variations,
+    )  # fmt: skip
     return 0
 
 
@@ -286,6 +294,13 @@ def cmd_bench_redis(args: argparse.Namespace) -> int:
     from newscrawl.bench_redis import bench_redis
 
     print(bench_redis(args.redis, args.count))
+    return 0
+
+
+def cmd_bench_search(args: argparse.Namespace) -> int:
+    from newscrawl.bench_search import bench_search
+
+    print(bench_search(args.articles, postgres_url=args.postgres))
     return 0
 
 

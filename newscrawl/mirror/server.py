@@ -286,12 +286,14 @@ def run_mirror(
     truth: str | None = None,
     day: int = 0,
     faults: str | None = None,
+    variations: bool = False,
 ) -> None:
     """Serve the mirror until Ctrl-C, writing the truth JSONL first when `truth` names a file.
 
-    `day` plays the site that many days forward; `faults` is a `parse_faults` spec such as "5xx=0.1,slow=0.05".
+    `day` plays the site that many days forward; `faults` is a `parse_faults` spec such as "5xx=0.1,slow=0.05";
+    `variations` adds edited reprints and look-alike column stories (for story clusters).
     """
-    site = MirrorSite(articles=articles, seed=seed, day=day, faults=parse_faults(faults) if faults else None)
+    site = MirrorSite(articles=articles, seed=seed, day=day, faults=parse_faults(faults) if faults else None, variations=variations)
     with MirrorServer(site, host=host, port=port) as server:
         if truth:
             site.write_truth(truth, server.base_url)
