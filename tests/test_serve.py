@@ -52,16 +52,6 @@ def write_archive(url: str) -> None:
                     {"id": number, "key": key, "url": f"https://www.yybnet.net/{key}.html", "city": city, "channel": channel,
                      "title": title, "source": source, "published": published, "body": body, "hash": f"hash{number}"},
                 )
-        with engine.begin() as connection:
-            if connection.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'article_search'")).first() is None:
-                # STAND-IN until migration 0010 creates the index: remove this branch once it does.
-                connection.execute(text("CREATE VIRTUAL TABLE article_search USING fts5(title, body, content='', tokenize='unicode61 remove_diacritics 0')"))
-                for row in connection.execute(text("SELECT id, title, body FROM articles")).all():
-                    connection.execute(
-                        text("INSERT INTO article_search (rowid, title, body) VALUES (:id, :title, :body)"),
-                        {"id": row.id, "title": " ".join(row.title), "body": " ".join(row.body)},
-                    )
-                return
         from newscrawl import search_index
 
         search_index.rebuild(engine)  # rows written here without the archive writer

@@ -19,6 +19,9 @@ from datasette.facets import Facet
 from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
+from newscrawl.history import _like_escape
+from newscrawl.search import fts_phrase, snippet
+
 SEARCH_INDEX = "article_search"
 # Tables and views with id, title and body whose page answers ?_search= through the index.
 SEARCHABLE = ("articles", "articles_current")
@@ -34,43 +37,23 @@ BEIJING = timedelta(hours=8)
 YEAR_ARG = re.compile(r"^_(\w+)_year$")  # ?_published_at_year=2017, set by the year facet
 
 
-def phrase(query: str) -> str:
-    """The FTS5 phrase matching `query` as a substring of the spaced index text ('党建' -> '"党 建"').
-
-    FTS5 runs a quoted string through the table's tokenizer, so separators in the query (punctuation,
-    spaces) drop out exactly as they did from the indexed text.
-    """
-    return '"' + " ".join(query).replace('"', '""') + '"'
-
-
-def has_token(query: str) -> bool:
-    """Whether the phrase of `query` has a token; if not (only punctuation), search by LIKE alone."""
-    return any(char.isalnum() for char in query)
-
-
 def like_pattern(query: str) -> str:
     """`%query%` for LIKE ... ESCAPE '\\', with the wildcards in the query taken literally."""
-    return "%" + re.sub(r"([\\%_])", r"\\\1", query) + "%"
+    return f"%{_like_escape(query)}%"
 
 
-def snippet(body: str | None, query: str | None, width: int = 60) -> str | None:
-    """About `width` characters of `body` around the first occurrence of `query`, 【marked】."""
-    if body is None:
-        return None
-    at = body.casefold().find(query.casefold()) if query else -1
-    if at < 0:
-        return body[:width] + ("…" if len(body) > width else "")
-    start = max(0, at - width // 3)
-    end = min(len(body), at + len(query) + width * 2 // 3)
-    marked = body[start:at] + "【" + body[at : at + len(query)] + "】" + body[at + len(query) : end]
-    return ("…" if start else "") + marked + ("…" if end < len(body) else "")
+def marked_snippet(body: str | None, query: str | None) -> str | None:
+    """Body text around the first hit of `query`, hits 【marked】, as `newscrawl search` shows it."""
+    if body is None or not query:
+        return body
+    return snippet("", body, [query], sqlite=True, marks=("【", "】"))
 
 
 @hookimpl
 def prepare_connection(conn):
-    conn.create_function("newscrawl_phrase", 1, lambda q: phrase(q or ""), deterministic=True)
+    conn.create_function("newscrawl_phrase", 1, lambda q: fts_phrase(q or "") or '""', deterministic=True)
     conn.create_function("newscrawl_like", 1, lambda q: like_pattern(q or ""), deterministic=True)
-    conn.create_function("newscrawl_snippet", 2, snippet, deterministic=True)
+    conn.create_function("newscrawl_snippet", 2, marked_snippet, deterministic=True)
 
 
 @hookimpl(trylast=True)  # last, so that its supports_search wins over Datasette's own search filter
@@ -93,9 +76,10 @@ def filters_from_request(request, database, table, datasette):
             context["supports_search"] = True
             query = request.args.get("_search", "").strip()
             if query:
-                if has_token(query) and await db.table_exists(SEARCH_INDEX):
+                phrase = fts_phrase(query)  # None when the tokenizer keeps no character of it: LIKE alone then
+                if phrase and await db.table_exists(SEARCH_INDEX):
                     where.append(f"id IN (SELECT rowid FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH :newscrawl_phrase)")
-                    params["newscrawl_phrase"] = phrase(query)
+                    params["newscrawl_phrase"] = phrase
                 where.append("(title LIKE :newscrawl_like ESCAPE '\\' OR body LIKE :newscrawl_like ESCAPE '\\')")
                 params["newscrawl_like"] = like_pattern(query)
                 descriptions.append(f'title or body contains "{query}"')
