@@ -52,3 +52,4 @@ def show_archive(database_url: str) -> None:
                 print(f"\ncrawl run {runs.id}: {runs.status}, {runs.articles_new} new, {runs.articles_unchanged} unchanged, {runs.rejected} rejected")
     finally:
         engine.dispose()
+    print(f"\nask it: newscrawl search 污水 --db {database_url}   |   newscrawl stats --db {database_url}   |   sqlite3 / psql")
