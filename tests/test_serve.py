@@ -177,10 +177,14 @@ def test_facets_on_channel_source_city_and_beijing_year(served):
 def test_readme_queries_are_canned(served):
     names = {query["name"] for query in get_json(served, "/archive.json")["queries"]}
     assert {"search", "source_word_year", "reprints", "top_authors", "last_runs", "extraction_failures",
-            "edited_articles", "last_night_failures", "channel_links", "channel_edits"} <= names
+            "edited_articles", "last_night_failures", "channel_links", "channel_edits", "most_authors", "story_copies",
+            "stories_per_channel"} <= names
     rows = get_json(served, "/archive/source_word_year.json", source="潍坊日报", word="党建", year="2017", _shape="array")
     assert rows == [{"beijing_time": "2017-03-01 10:00:00", "channel": "潍坊新闻", "title": "党建引领乡村振兴"}]  # 党建 in the body
     assert get_json(served, "/archive/top_authors.json", _shape="array")[0]["articles"] == len(ARTICLES)
+    assert get_json(served, "/archive/most_authors.json", _shape="array")[0] == {"name": "张三", "articles": len(ARTICLES), "channels": len({a[1] for a in ARTICLES})}
+    stories = get_json(served, "/archive/stories_per_channel.json", _shape="array")
+    assert sum(row["articles"] for row in stories) == len(ARTICLES)  # every article has its cluster
 
 
 def test_times_in_beijing(served):
