@@ -52,9 +52,9 @@ def write_archive(url: str) -> None:
                     {"id": number, "key": key, "url": f"https://www.yybnet.net/{key}.html", "city": city, "channel": channel,
                      "title": title, "source": source, "published": published, "body": body, "hash": f"hash{number}"},
                 )
-        from newscrawl import search_index
+        from newscrawl import indexes
 
-        search_index.rebuild(engine)  # rows written here without the archive writer
+        indexes.rebuild_all(engine)  # rows written here without the archive writer: search index and story clusters
     finally:
         engine.dispose()
 
