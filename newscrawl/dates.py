@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from urllib.parse import urlsplit
 
 BEIJING = timezone(timedelta(hours=8))
@@ -69,16 +69,22 @@ _UNIT = {"秒": 1, "分": 60, "小": 3600, "天": 86400, "星": 604800, "周": 6
 _DAY_OFFSET = {"今": 0, "昨": 1, "前": 2}
 
 
-def _nfkc_same_length(text: str) -> str:
+class _OneCharNfkc(dict):
+    """A `str.translate` table: each character's NFKC form where that is one character, else itself.
+    Filled in as characters are met, so each is normalised once per process."""
+
+    def __missing__(self, code: int) -> str:
+        norm = unicodedata.normalize("NFKC", chr(code))
+        self[code] = value = norm if len(norm) == 1 else chr(code)
+        return value
+
+
+_ONE_CHAR_NFKC = _OneCharNfkc()
+
+
+def nfkc_same_length(text: str) -> str:
     """NFKC per character where that keeps one character, so spans stay valid for the original."""
-    out = []
-    for ch in text:
-        if ch.isascii():
-            out.append(ch)
-            continue
-        norm = unicodedata.normalize("NFKC", ch)
-        out.append(norm if len(norm) == 1 else ch)
-    return "".join(out)
+    return text if text.isascii() else text.translate(_ONE_CHAR_NFKC)
 
 
 def _as_beijing(now: datetime | None) -> datetime:
@@ -124,9 +130,7 @@ def _tail_time(tail: re.Match[str]) -> time | None:
     minute = int(tail.group("M") or tail.group("M2"))
     second = int(tail.group("S") or tail.group("S2") or 0)
     ampm = tail.group("ampm")
-    if ampm in ("下午", "傍晚", "晚上") and hour < 12:
-        hour += 12
-    elif ampm == "中午" and hour < 6:
+    if (ampm in ("下午", "傍晚", "晚上") and hour < 12) or (ampm == "中午" and hour < 6):
         hour += 12
     if hour > 23 or minute > 59 or second > 59:
         return None
@@ -150,7 +154,7 @@ def _yearless(month: int, day: int, clock: time, now: datetime, year_hint: int |
 def find_times(text: str, *, now: datetime | None = None, year_hint: int | None = None) -> list[FoundTime]:
     """Every date/time expression in `text`, in order, as aware Beijing times."""
     now = _as_beijing(now)
-    norm = _nfkc_same_length(text)
+    norm = nfkc_same_length(text)
     found: list[FoundTime] = []
     pos = 0
     while (head := _HEAD_RE.search(norm, pos)) is not None:
@@ -183,8 +187,8 @@ def find_times(text: str, *, now: datetime | None = None, year_hint: int | None 
             value = _yearless(int(groups["ym"]), int(groups["yd"]), clock or time(), now, year_hint)
         else:
             ymd = ("y", "m", "d") if groups["y"] else ("cy", "cm", "cd")
-            day = _make_date(*(int(groups[key]) for key in ymd))
-            value = datetime.combine(day, clock or time(), BEIJING) if day else None
+            made = _make_date(*(int(groups[key]) for key in ymd))
+            value = datetime.combine(made, clock or time(), BEIJING) if made else None
         if value is None:
             continue
         end = head.end()
@@ -200,16 +204,18 @@ def find_times(text: str, *, now: datetime | None = None, year_hint: int | None 
 
 
 # Labels that name a time as the publication time (发布时间, 发布日期, 发表于, 发稿时间, ...): never an update.
-_PUBLISH_LABEL_RE = re.compile(
-    r"(?:发布|發布|发表|發表|发稿|發稿|刊发|刊發|出版|上传|上傳)\s*(?:时间|時間|日期|于|於)|(?:发|發)\s*(?:于|於)"
-)
+_PUBLISH_LABEL_RE = re.compile(r"(?:发布|發布|发表|發表|发稿|發稿|刊发|刊發|出版|上传|上傳)\s*(?:时间|時間|日期|于|於)|(?:发|發)\s*(?:于|於)")
 # A bare 时间/日期 label (not 更新时间, 活动时间: no Han character before it) - a weaker claim.
 _BARE_TIME_LABEL_RE = re.compile(r"(?<![\u3400-\u9fff])(?:时间|時間|日期)")
 _LABEL_GAP_RE = re.compile(r"\s*[：:]?\s*")
 
 
 def labelled_time(
-    text: str, *, bare: bool = True, now: datetime | None = None, year_hint: int | None = None,
+    text: str,
+    *,
+    bare: bool = True,
+    now: datetime | None = None,
+    year_hint: int | None = None,
 ) -> FoundTime | None:
     """The first time in `text` written right after a publication label: `发布日期：2019-03-06`,
     `发表于 2019-09-23 14:34`, and with `bare` also `时间：2019-09-23 14:34:05` (a bare 时间/日期 label).
@@ -218,7 +224,7 @@ def labelled_time(
     if not times:
         return None
     patterns = [_PUBLISH_LABEL_RE, _BARE_TIME_LABEL_RE] if bare else [_PUBLISH_LABEL_RE]
-    starts = {}
+    starts: dict[int, int] = {}  # where a labelled time would start -> where its label starts
     for pattern in patterns:
         for label in pattern.finditer(text):
             gap = _LABEL_GAP_RE.match(text, label.end())
@@ -286,7 +292,7 @@ def to_utc(value: datetime) -> datetime:
     """An aware UTC datetime; a naive value is taken as Beijing time."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=BEIJING)
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def iso(value: datetime | FoundTime) -> str:

@@ -196,7 +196,9 @@ class ExtractPool:
             logger.error("%d extraction pools in a row died before reading a page: reading pages in the crawl process", self.broken_in_a_row)
         return self._suspects[executor]
 
-    def extract(self, kind: str, url: str, body: bytes, content_type: str | None, crawled_at: datetime | None) -> Coroutine[Any, Any, Article | ExtractError]:
+    def extract(
+        self, kind: str, url: str, body: bytes, content_type: str | None, crawled_at: datetime | None
+    ) -> Coroutine[Any, Any, Article | ExtractError]:
         """Hand a page to a worker now; await the returned coroutine for its Article (or ExtractError).
 
         The page counts as waiting from this call on, so that `runs_here` sees every page handed over

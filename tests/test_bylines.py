@@ -1,7 +1,14 @@
 import pytest
 
-from newscrawl.bylines import (
-    Byline, byline_line, lead_byline, parse_byline, person_like, split_names, staff_line, trailing_byline,
+from newscrawl.extract.bylines import (
+    Byline,
+    byline_line,
+    lead_byline,
+    parse_byline,
+    person_like,
+    split_names,
+    staff_line,
+    trailing_byline,
 )
 
 
@@ -256,8 +263,19 @@ def test_trailing_byline(paragraph, authors, editors):
 
 @pytest.mark.parametrize(
     "paragraph",
-    ["会议在北京召开(图)", "他说(笑)", "市场(D)④", "没有括号的句子", "会议由市长主持（李四）", "他说。（完）", "见下表。（资料图）",
-     "……（来源：人民日报）", "……（原标题：潍坊召开会议）", "已有3000多名学生参与。", "……（共有20人参与报道）"],
+    [
+        "会议在北京召开(图)",
+        "他说(笑)",
+        "市场(D)④",
+        "没有括号的句子",
+        "会议由市长主持（李四）",
+        "他说。（完）",
+        "见下表。（资料图）",
+        "……（来源：人民日报）",
+        "……（原标题：潍坊召开会议）",
+        "已有3000多名学生参与。",
+        "……（共有20人参与报道）",
+    ],
 )
 def test_trailing_byline_rejects(paragraph):
     assert trailing_byline(paragraph) is None
@@ -376,7 +394,7 @@ def test_lead_byline_datelines(paragraph, authors):
     [("顾庆宏", ["顾庆宏"]), ("张三 李四", ["张三", "李四"]), ("浏览", None), ("潍坊晚报", None), ("", None)],
 )
 def test_surname_names(text, expected):
-    from newscrawl.bylines import surname_names
+    from newscrawl.extract.bylines import surname_names
 
     assert surname_names(text) == expected
 
@@ -434,9 +452,16 @@ def test_given_name_function_words(text, authors):
 @pytest.mark.parametrize(
     ("token", "expected"),
     [
-        ("申屠明", True), ("欧阳晓东", True), ("张三", True), ("李晓明", True),
+        ("申屠明", True),
+        ("欧阳晓东", True),
+        ("张三", True),
+        ("李晓明", True),
         # unchanged: organisations, badges, common words, long runs
-        ("临江日报", False), ("原创", False), ("市民", False), ("张三李四", False), ("新华社", False),
+        ("临江日报", False),
+        ("原创", False),
+        ("市民", False),
+        ("张三李四", False),
+        ("新华社", False),
     ],
 )
 def test_person_like(token: str, expected: bool) -> None:

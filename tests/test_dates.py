@@ -1,5 +1,5 @@
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -134,7 +134,7 @@ def test_naive_now_is_beijing():
 
 
 def test_now_in_other_zone_is_converted():
-    found = parse_time("今天 09:15", now=datetime(2017, 8, 19, 20, 0, tzinfo=timezone.utc))
+    found = parse_time("今天 09:15", now=datetime(2017, 8, 19, 20, 0, tzinfo=UTC))
     assert iso(found) == "2017-08-20T09:15:00+08:00"
 
 
@@ -185,8 +185,8 @@ def test_year_month_from_url(url, expected):
 
 def test_to_utc_and_iso():
     value = datetime(2017, 8, 13, 9, 19, tzinfo=BEIJING)
-    assert to_utc(value) == datetime(2017, 8, 13, 1, 19, tzinfo=timezone.utc)
-    assert to_utc(value).tzinfo == timezone.utc
+    assert to_utc(value) == datetime(2017, 8, 13, 1, 19, tzinfo=UTC)
+    assert to_utc(value).tzinfo == UTC
     assert to_utc(datetime(2017, 8, 13, 9, 19)) == to_utc(value)
     assert iso(to_utc(value)) == "2017-08-13T09:19:00+08:00"
     assert iso(FoundTime(value, "2017-08-13", False)) == "2017-08-13"
@@ -250,5 +250,8 @@ def test_month_day_glued_to_the_time_negatives(text):
 
 def test_yearless_flag():
     assert [f.yearless for f in find_times("2017-08-13 09:19 8月13日 08-13 09:19 昨天 10:20", now=NOW)] == [
-        False, True, True, False,
+        False,
+        True,
+        True,
+        False,
     ]

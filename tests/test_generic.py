@@ -7,17 +7,22 @@ from datetime import date, datetime
 import pytest
 
 from newscrawl.dates import BEIJING
-from newscrawl.extract import generic
+from newscrawl.extract.body import clean_body, find_body
+from newscrawl.extract.clues import is_source_line, is_time_line
+from newscrawl.extract.credits import labelled_people, unlabelled_slots
 from newscrawl.extract.generic import extract
+from newscrawl.extract.headline import find_title
+from newscrawl.extract.lines import parse_html, read_lines
+from newscrawl.extract.metaline import find_meta_line, source_after_label, source_beside_time
+from newscrawl.extract.pagemeta import find_meta
+from newscrawl.extract.published import find_published
 
 NOW = datetime(2025, 1, 10, 12, 0, tzinfo=BEIJING)
 
 PARA_1 = "记者从市有关部门获悉，今年以来全市上下坚持稳中求进工作总基调，各项工作取得明显成效。"
 PARA_2 = "据介绍，该项目总投资约5亿元，建成后预计年产值可达10亿元，带动就业800余人。"
 PARA_3 = "下一步，我市将继续加大投入力度，完善配套设施，提升服务水平，让群众有更多获得感。"
-SIDE_ITEMS = "".join(
-    f'<li><a href="/n/{i}.html">热点新闻第{i}条标题在这里</a> 2024-12-2{i} 18:3{i}</li>' for i in range(1, 8)
-)
+SIDE_ITEMS = "".join(f'<li><a href="/n/{i}.html">热点新闻第{i}条标题在这里</a> 2024-12-2{i} 18:3{i}</li>' for i in range(1, 8))
 
 
 def yybnet_desktop(*, stray_end: str = "", extra_after: str = "") -> str:
@@ -101,9 +106,7 @@ def test_stray_html_end_tag_before_the_article() -> None:
 
 
 def test_times_in_side_lists_and_comments_do_not_win() -> None:
-    comments = "".join(
-        f'<div class="c"><span>网友{i}</span><p>说得好，为家乡点赞！</p><span>2025-01-0{i} 10:00</span></div>' for i in range(1, 5)
-    )
+    comments = "".join(f'<div class="c"><span>网友{i}</span><p>说得好，为家乡点赞！</p><span>2025-01-0{i} 10:00</span></div>' for i in range(1, 5))
     article = extract(yybnet_desktop(extra_after=comments), now=NOW)
     assert article.published_at == datetime(2017, 8, 13, 9, 19, tzinfo=BEIJING)
 
@@ -195,7 +198,7 @@ def test_source_is_never_an_author() -> None:
     ],
 )
 def test_source_after_label(text: str, source: str | None) -> None:
-    assert generic.source_after_label(text) == source
+    assert source_after_label(text) == source
 
 
 @pytest.mark.parametrize(
@@ -213,22 +216,22 @@ def test_source_after_label(text: str, source: str | None) -> None:
     ],
 )
 def test_source_beside_time(text: str, source: str | None) -> None:
-    assert generic.source_beside_time(text) == source
+    assert source_beside_time(text) == source
 
 
 def test_field_helpers_can_be_used_alone() -> None:
-    root = generic.parse_html(yybnet_desktop())
+    root = parse_html(yybnet_desktop())
     assert root is not None
-    meta = generic.find_meta(root)
-    lines = generic.page_lines(root)
-    body = generic.find_body(lines)
+    meta = find_meta(root)
+    lines = read_lines(root)
+    body = find_body(lines)
     assert body is not None
-    title = generic.find_title(lines, meta, body)
+    title = find_title(lines, meta, body, find_meta_line(lines, None, body))
     assert title is not None and title.text == "寿光蔬菜博览会开幕 吸引客商三万余人"
-    zone = generic.find_meta_line(lines, title, body)
-    found, rule = generic.find_published(zone, meta, now=NOW)
+    zone = find_meta_line(lines, title, body)
+    found, _rule = find_published(zone, meta, now=NOW)
     assert found is not None and found.value == datetime(2017, 8, 13, 9, 19, tzinfo=BEIJING)
-    cleaned = generic.clean_body(lines, body, title, zone)
+    cleaned = clean_body(lines, body, title, zone)
     assert cleaned.paragraphs[-1] == PARA_3
 
 
@@ -318,8 +321,10 @@ def test_standalone_credit_line_at_the_start(credit: str, authors: list[str]) ->
     [("(本报记者 袁媛)", ["袁媛"]), ("(本报记者 李方贵 文/图)", ["李方贵"]), ("记者刘福文摄", ["刘福文"]), ("新华社记者朱峥摄", ["朱峥"])],
 )
 def test_standalone_credit_line_at_the_end(credit: str, authors: list[str]) -> None:
-    html = yybnet_desktop().replace("<p>□本报通讯员杨官松郭文波</p>", "").replace(
-        "<p>编辑:王锋 校对:刘福文</p>", f"<p>{credit}</p><p>■A03、06版</p><p>编辑:王锋 校对:刘福文</p>"
+    html = (
+        yybnet_desktop()
+        .replace("<p>□本报通讯员杨官松郭文波</p>", "")
+        .replace("<p>编辑:王锋 校对:刘福文</p>", f"<p>{credit}</p><p>■A03、06版</p><p>编辑:王锋 校对:刘福文</p>")
     )
     article = extract(html, now=NOW)
     assert article.authors == authors
@@ -367,7 +372,7 @@ def test_caption_stays_in_the_body() -> None:
 
 
 def test_line_after_image_flag() -> None:
-    lines = generic.page_lines(generic.parse_html("<div><p>甲文字</p><p><img src='/a.jpg'></p><p>乙文字</p><p>丙文字</p></div>"))
+    lines = read_lines(parse_html("<div><p>甲文字</p><p><img src='/a.jpg'></p><p>乙文字</p><p>丙文字</p></div>"))
     assert [(line.text, line.after_image) for line in lines] == [("甲文字", False), ("乙文字", True), ("丙文字", False)]
 
 
@@ -389,7 +394,7 @@ def test_line_after_image_flag() -> None:
     ],
 )
 def test_labelled_people_reads_names_before_a_suffix_label(text: str, authors: list[str]) -> None:
-    assert generic.labelled_people(text).authors == authors
+    assert labelled_people(text).authors == authors
 
 
 @pytest.mark.parametrize("info", ["2018-03-02 10:15 顾庆宏 文/图", "来源:潍坊晚报 2018-03-02 10:15"])
@@ -487,7 +492,7 @@ def test_dashed_subtitle_with_a_ui_word(line: str, subtitle: str | None) -> None
     ],
 )
 def test_source_label_forms(text: str, source: str | None) -> None:
-    assert generic.source_after_label(text) == source
+    assert source_after_label(text) == source
 
 
 @pytest.mark.parametrize(
@@ -501,7 +506,7 @@ def test_source_label_forms(text: str, source: str | None) -> None:
     ],
 )
 def test_source_after_the_time_past_a_url(text: str, source: str | None) -> None:
-    assert generic.source_beside_time(text) == source
+    assert source_beside_time(text) == source
 
 
 @pytest.mark.parametrize(
@@ -515,7 +520,7 @@ def test_source_after_the_time_past_a_url(text: str, source: str | None) -> None
     ],
 )
 def test_is_source_line(text: str, expected: bool) -> None:
-    assert generic.is_source_line(text) is expected
+    assert is_source_line(text) is expected
 
 
 @pytest.mark.parametrize(
@@ -531,7 +536,7 @@ def test_is_source_line(text: str, expected: bool) -> None:
     ],
 )
 def test_is_time_line(text: str, expected: bool) -> None:
-    assert generic.is_time_line(text) is expected
+    assert is_time_line(text) is expected
 
 
 def test_labels_glued_in_a_meta_line() -> None:
@@ -643,8 +648,7 @@ def _account_page(*, head: str = "", account: str = "加拿大必读", avatar: b
         # an update time with the same month-day gives the year; the shown clock stays
         ('<meta itemprop="dateUpdate" content="2019-10-08 12:00:57">', datetime(2019, 10, 8, 12, 0, tzinfo=BEIJING)),
         ('<meta property="article:modified_time" content="2019-10-08T12:00:57+08:00">', datetime(2019, 10, 8, 12, 0, tzinfo=BEIJING)),
-        ('<script type="application/ld+json">{"dateModified": "2018-10-08T12:01:00+08:00"}</script>',
-         datetime(2018, 10, 8, 12, 0, tzinfo=BEIJING)),
+        ('<script type="application/ld+json">{"dateModified": "2018-10-08T12:01:00+08:00"}</script>', datetime(2018, 10, 8, 12, 0, tzinfo=BEIJING)),
         # unchanged: no structured time: the latest past year
         ("", datetime(2024, 10, 8, 12, 0, tzinfo=BEIJING)),
     ],
@@ -701,16 +705,27 @@ def test_headline_starting_with_a_homepage_word_is_kept() -> None:
 @pytest.mark.parametrize(
     ("blocks", "subtitle"),
     [
-        ("<h2>山西品牌丝路行正式启动</h2><h3>成功举办双向经贸投资推介会</h3><div>时间：2019-09-18 06:23 来源：山西日报</div>"
-         f"<div><p>{PARA_1}</p><h3>一、推介会成果丰硕</h3><p>{PARA_2}</p></div>", "成功举办双向经贸投资推介会"),
-        ("<h1>山西品牌丝路行正式启动</h1><h4>成功举办双向经贸投资推介会</h4><div>时间：2019-09-18 06:23 来源：山西日报</div>"
-         f"<div><p>{PARA_1}</p><p>{PARA_2}</p></div>", "成功举办双向经贸投资推介会"),
+        (
+            "<h2>山西品牌丝路行正式启动</h2><h3>成功举办双向经贸投资推介会</h3><div>时间：2019-09-18 06:23 来源：山西日报</div>"
+            f"<div><p>{PARA_1}</p><h3>一、推介会成果丰硕</h3><p>{PARA_2}</p></div>",
+            "成功举办双向经贸投资推介会",
+        ),
+        (
+            "<h1>山西品牌丝路行正式启动</h1><h4>成功举办双向经贸投资推介会</h4><div>时间：2019-09-18 06:23 来源：山西日报</div>"
+            f"<div><p>{PARA_1}</p><p>{PARA_2}</p></div>",
+            "成功举办双向经贸投资推介会",
+        ),
         # unchanged: a section heading inside the body, after the meta line, is no 副题
-        ("<h2>山西品牌丝路行正式启动</h2><div>时间：2019-09-18 06:23 来源：山西日报</div>"
-         f"<div><h3>一、推介会成果丰硕</h3><p>{PARA_1}</p><p>{PARA_2}</p></div>", None),
+        (
+            "<h2>山西品牌丝路行正式启动</h2><div>时间：2019-09-18 06:23 来源：山西日报</div>"
+            f"<div><h3>一、推介会成果丰硕</h3><p>{PARA_1}</p><p>{PARA_2}</p></div>",
+            None,
+        ),
         # unchanged: a bigger heading after the headline is not its 副题
-        ("<h3>山西品牌丝路行正式启动</h3><h2>要闻</h2><div>时间：2019-09-18 06:23 来源：山西日报</div>"
-         f"<div><p>{PARA_1}</p><p>{PARA_2}</p></div>", None),
+        (
+            f"<h3>山西品牌丝路行正式启动</h3><h2>要闻</h2><div>时间：2019-09-18 06:23 来源：山西日报</div><div><p>{PARA_1}</p><p>{PARA_2}</p></div>",
+            None,
+        ),
     ],
 )
 def test_subheading_before_the_meta_line(blocks: str, subtitle: str | None) -> None:
@@ -746,20 +761,24 @@ def test_pointer_caption_credit(credit: str, authors: list[str]) -> None:
     [
         ('<meta itemprop="datePublished" content="2019-10-08 12:00:57">', [("datepublished", "2019-10-08 12:00:57")], []),
         ('<meta itemprop="dateUpdate" content="2019-10-08 12:00:57">', [], [("dateupdate", "2019-10-08 12:00:57")]),
-        ('<meta name="PubDate" content="2019-10-08"><meta property="article:modified_time" content="2019-10-09">',
-         [("pubdate", "2019-10-08")], [("article:modified_time", "2019-10-09")]),
+        (
+            '<meta name="PubDate" content="2019-10-08"><meta property="article:modified_time" content="2019-10-09">',
+            [("pubdate", "2019-10-08")],
+            [("article:modified_time", "2019-10-09")],
+        ),
     ],
 )
 def test_find_meta_keeps_update_times_apart(head: str, times: list, update_times: list) -> None:
-    meta = generic.find_meta(generic.parse_html(f"<html><head>{head}</head><body><p>x</p></body></html>"))
+    meta = find_meta(parse_html(f"<html><head>{head}</head><body><p>x</p></body></html>"))
     assert (meta.times, meta.update_times) == (times, update_times)
 
 
 # --- an e-paper page: a 引题 in the table row above the headline's row, the date of the issue line ---
 
 
-def _epaper_page(*, issue: str = "第A05版：本地新闻&nbsp;&nbsp;2018年07月20日", kicker: str = "入伏首日 记者跟随洒水车夜间作业",
-                 credit: str = "") -> str:
+def _epaper_page(
+    *, issue: str = "第A05版：本地新闻&nbsp;&nbsp;2018年07月20日", kicker: str = "入伏首日 记者跟随洒水车夜间作业", credit: str = ""
+) -> str:
     return f"""<html><head><title>三伏天里的城市降温师-某晚报数字报</title></head><body>
 <div>{issue}</div><h4>版面导航</h4><ul><li>第A01版：要闻</li><li>第A05版：本地新闻</li></ul>
 <table><tr><td>{kicker}</td></tr><tr><td><h1>三伏天里的城市降温师</h1></td></tr>{credit}
@@ -844,7 +863,7 @@ def test_caption_after_the_byline_is_no_meta_line(caption: str, authors: list[st
     ],
 )
 def test_unlabelled_meta_line_slots(text: str, source: str | None, authors: list[str]) -> None:
-    assert generic.unlabelled_slots(text) == (source, authors)
+    assert unlabelled_slots(text) == (source, authors)
 
 
 def test_wechat_style_meta_line_gives_account_and_author() -> None:

@@ -7,15 +7,17 @@ they are strict expected failures, so a fix makes them fail until they are taken
 from datetime import datetime
 
 import pytest
-from fixture_cases import cases, expected, extract_case
 
+from fixture_cases import cases, expected, extract_case
 from newscrawl.dates import BEIJING
 
 KNOWN_MISSES = {
     ("sites_newmedia_2", "subtitle"): "a summary line under the headline, labelled as 副题; no general rule tells it from a lead",
 }
 PARAMS = [
-    pytest.param(case, field, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[(case.name, field)])] if (case.name, field) in KNOWN_MISSES else [])
+    pytest.param(
+        case, field, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[(case.name, field)])] if (case.name, field) in KNOWN_MISSES else []
+    )
     for case in cases()
     for field in expected(case)
 ]

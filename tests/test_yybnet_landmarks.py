@@ -34,9 +34,16 @@ def test_breadcrumb_with_or_without_a_you_are_here_label(prefix):
 @pytest.mark.parametrize(
     "text, furniture",
     [
-        ("字体：大 中 小", True), ("字号：A+A-", True), ("【大 中 小】", True), ("字号: A+ A-", True),
-        ("【打印】【关闭】", True), ("分享到：", True), ("(D)④", True), ("版权声明：本文为潍坊日报原创", True),
-        ("字体设计大赛在潍坊举行，来自全国的设计师参加。", False), ("大中小学生参加夏令营。", False),
+        ("字体：大 中 小", True),
+        ("字号：A+A-", True),
+        ("【大 中 小】", True),
+        ("字号: A+ A-", True),
+        ("【打印】【关闭】", True),
+        ("分享到：", True),
+        ("(D)④", True),
+        ("版权声明：本文为潍坊日报原创", True),
+        ("字体设计大赛在潍坊举行，来自全国的设计师参加。", False),
+        ("大中小学生参加夏令营。", False),
         ("本报讯(记者刘晓峰)8月12日，记者获悉。", False),
     ],
 )

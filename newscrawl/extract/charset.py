@@ -102,9 +102,9 @@ def decode_html(body: bytes, header_charset: str | None = None) -> tuple[str, st
         return text, codec
 
     candidates: list[tuple[int, int, str, str]] = []
-    order = [c for c in FALLBACK_CODECS] + [c for c in declared if c not in FALLBACK_CODECS]
+    order = list(FALLBACK_CODECS) + [c for c in declared if c not in FALLBACK_CODECS]
     for rank, codec in enumerate(order):
         text = body.decode(codec, errors="replace")
         candidates.append((text.count(REPLACEMENT_CHAR), rank, codec, text))
-    bad, _, codec, text = min(candidates)
+    _, _, codec, text = min(candidates)
     return text, codec

@@ -20,7 +20,7 @@ def decode_page(body: bytes, header_charset: str | None = None) -> str:
 
 def response_markup(response: TextResponse) -> str:
     """A response's text by decode_html rather than Scrapy's header-first rule, which trusts a wrong header."""
-    return decode_page(response.body, response.headers.get("Content-Type", b"").decode("latin-1") or None)
+    return decode_page(response.body, (response.headers.get("Content-Type") or b"").decode("latin-1") or None)
 
 
 def extract_page(markup: str, url: str | None, *, crawled_at: datetime | None = None) -> Article:

@@ -1,6 +1,7 @@
 """The yybnet.net article page (desktop and mobile), read by the text landmarks of shared/yybnet/LAYOUT.md.
 
-Nothing here names a class or an id: the page is read as its visible lines (pages/blocks.py), and each
+Nothing here names a class or an id: the page is read as its visible lines (`extract.lines.read_lines`
+with images kept in place and a data table's row as one line), and each
 field is found by what the reader sees (breadcrumb ending in 正文, the 来源 meta line, the —— subtitle,
 bylines, 新闻推荐 and the blocks after it).
 """
@@ -10,12 +11,15 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from functools import cached_property
+from typing import Any
 
-from newscrawl import bylines, dates
-from newscrawl.extract import generic
+from newscrawl import dates
+from newscrawl.extract import bylines, generic
+from newscrawl.extract.clues import is_block_end
+from newscrawl.extract.lines import LAYOUT_READING, Line, page_title, parse_html, read_lines
+from newscrawl.extract.vocabulary import COPYRIGHT_LINE, EDITION_CODE, ORIGINAL_TITLE, SHARE_LINE
 from newscrawl.items import Article, Image
 from newscrawl.loaders import load_article
-from newscrawl.pages.blocks import Line, page_title, parse_html, text_lines
 from newscrawl.urls import article_key_for, canonical_url
 from newscrawl.yybnet import DEFAULT_BASE_URL, PORTAL_NAME, channel_name, parse_article_url
 
@@ -39,7 +43,10 @@ TAGLINE = re.compile(r"^\S{1,8}新闻\s*[,，]")  # 潍坊新闻,讲述家乡的
 NOISE_LINES = re.compile(r"^(?:大字|中字|小字|【?打印】?\s*【?关闭】?|返回|https?://\S+|www\.\S+)$")
 SHARE_BAR = re.compile(r"^分享(?:(?:到|至)\s*[:：]?|\s*[:：])[\sA-Za-z\u4e00-\u9fff]{0,24}$")  # 分享到:微信新浪微博QQ空间
 # Font-size controls: 字体：大 中 小, 字号：A+ A-, 【大 中 小】
-FONT_SIZE_CONTROL = re.compile(r"^[【\[]?\s*(?:(?:字体|字體|字号|字號)\s*[:：]?\s*)?(?:[大中小]\s*){2,3}[】\]]?$|^[【\[]?\s*(?:字体|字體|字号|字號)\s*[:：]?[\sA-Za-z+＋\-－【】\[\]大中小]{0,16}$")
+FONT_SIZE_CONTROL = re.compile(
+    r"^[【\[]?\s*(?:(?:字体|字體|字号|字號)\s*[:：]?\s*)?(?:[大中小]\s*){2,3}[】\]]?$"
+    r"|^[【\[]?\s*(?:字体|字體|字号|字號)\s*[:：]?[\sA-Za-z+＋\-－【】\[\]大中小]{0,16}$"
+)
 CAPTION = re.compile(r"^图\s*[①-⑳\d]*\s*[:：]")
 BREADCRUMB_LEAD = 12  # 地方网 may follow a "you are here" label: 您现在的位置：地方网 > …
 HEADLINE_MIN_CHARS, HEADLINE_MIN_SHARE = 6, 0.6  # a cut-short headline still shows most of it
@@ -59,11 +66,14 @@ class YybnetArticlePage:
     # --- the page as lines, and where the landmarks stand ---------------------------------
     @cached_property
     def doc(self):
-        return parse_html(self.markup)
+        root = parse_html(self.markup)
+        if root is None:
+            raise ValueError("empty page: no HTML elements")
+        return root
 
     @cached_property
     def lines(self) -> list[Line]:
-        return text_lines(self.doc)
+        return read_lines(self.doc, LAYOUT_READING)
 
     @cached_property
     def texts(self) -> list[str]:
@@ -133,7 +143,7 @@ class YybnetArticlePage:
         end = start
         while end < len(self.lines):
             text = self.texts[end]
-            if text.startswith(TRAILING_MARKERS) or generic.is_block_end(text) or (TAGLINE.match(text) and len(text) < 100 and end > start):
+            if text.startswith(TRAILING_MARKERS) or is_block_end(text) or (TAGLINE.match(text) and len(text) < 100 and end > start):
                 break
             end += 1
         return start, end
@@ -143,7 +153,9 @@ class YybnetArticlePage:
         return TITLE_SUFFIX.sub("", page_title(self.doc)).strip()
 
     def breadcrumb_text(self) -> str:
-        start, end = self.breadcrumb_span
+        span = self.breadcrumb_span
+        assert span is not None  # asked only by breadcrumbs(), on a page that has the trail
+        start, end = span
         text = " ".join(self.texts[start : end + 1])
         return text[text.index(PORTAL_NAME) :]
 
@@ -242,7 +254,7 @@ class YybnetArticlePage:
         return generic.extract(self.markup, self.url, now=self.now)
 
     def to_item(self) -> Article:
-        fields = {
+        fields: dict[str, Any] = {
             "title": self.title(), "subtitle": self.subtitle(), "source": self.source(), "byline": self.byline(),
             "authors": self.authors(), "editors": self.editors(), "body": self._body[0], "images": self.images(),
         }  # fmt: skip
@@ -287,8 +299,8 @@ def is_same_headline(line: str, title: str) -> bool:
 def is_page_furniture(text: str) -> bool:
     """Buttons, notices and codes that stand among the paragraphs but are not the article (generic's rules)."""
     return bool(
-        NOISE_LINES.match(text) or FONT_SIZE_CONTROL.match(text) or generic.SHARE_LINE.match(text) or SHARE_BAR.match(text) or generic.ORIGINAL_TITLE.match(text)
-        or generic.EDITION_CODE.match(text) or (generic.COPYRIGHT_LINE.search(text) and len(text) < 200)
+        NOISE_LINES.match(text) or FONT_SIZE_CONTROL.match(text) or SHARE_LINE.match(text) or SHARE_BAR.match(text) or ORIGINAL_TITLE.match(text)
+        or EDITION_CODE.match(text) or (COPYRIGHT_LINE.search(text) and len(text) < 200)
     )  # fmt: skip
 
 

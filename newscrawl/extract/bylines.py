@@ -24,31 +24,45 @@ Conventions beyond the role words:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+
+from newscrawl.dates import nfkc_same_length
+from newscrawl.extract.vocabulary import EDITOR_WORDS, SOURCE_WORDS
 
 AUTHOR, EDITOR, IGNORE = "author", "editor", "ignore"
 PRE, POST, BOTH = 1, 2, 3  # where a role word stands relative to the names it labels
 
 _ROLES: dict[str, tuple[str, int]] = {
-    **dict.fromkeys(["记者", "記者", "通讯员", "通訊員", "实习生", "實習生", "作者", "撰文", "撰稿", "撰稿人", "采写", "採寫", "评论员", "評論員"],
-                    (AUTHOR, PRE)),
+    **dict.fromkeys("记者 記者 通讯员 通訊員 实习生 實習生 作者 撰文 撰稿 撰稿人 采写 採寫 评论员 評論員".split(), (AUTHOR, PRE)),
     # 编译 (translated and rewritten) credits the writer of the Chinese text: (编译/林靖东), 林靖东 编译
-    **dict.fromkeys(["编译", "編譯"], (AUTHOR, BOTH)),
-    **dict.fromkeys(["口述", "整理", "摄影", "攝影", "文/图", "图/文", "文图", "图文", "文·图", "文/圖", "文", "图", "圖"], (AUTHOR, BOTH)),
-    **dict.fromkeys(["摄影报道", "摄影報導", "摄", "攝", "报道", "報導", "报导", "即时报道", "即時報導", "综合报道", "綜合報導",
-                     "联合报道", "供图", "供圖", "制图", "製圖", "绘图", "繪圖"], (AUTHOR, POST)),
+    **dict.fromkeys("编译 編譯".split(), (AUTHOR, BOTH)),
+    **dict.fromkeys("口述 整理 摄影 攝影 文/图 图/文 文图 图文 文·图 文/圖 文 图 圖".split(), (AUTHOR, BOTH)),
+    **dict.fromkeys(
+        ("摄影报道 摄影報導 摄 攝 报道 報導 报导 即时报道 即時報導 综合报道 綜合報導 联合报道 供图 供圖 制图 製圖 绘图 繪圖").split(),
+        (AUTHOR, POST),
+    ),
     # a suffix credit of a contributor closing a paragraph: (欧阳晴参与采写), (X参与报道), (X对此文亦有贡献)
-    **dict.fromkeys(["参与采写", "參與採寫", "参与报道", "參與報導", "参与采访", "參與採訪", "对此文亦有贡献", "對此文亦有貢獻",
-                     "对本文亦有贡献", "對本文亦有貢獻", "对此文有贡献", "对本文有贡献", "亦有贡献", "亦有貢獻"], (AUTHOR, POST)),
-    **dict.fromkeys(["责任编辑", "責任編輯", "编辑", "編輯", "责编", "責編", "校对", "校對", "美编", "美編"], (EDITOR, BOTH)),
-    **dict.fromkeys(["来源", "來源", "稿源", "出处", "审核", "審核", "审校", "终审", "监制", "主编", "编审", "统筹", "策划",
-                     "出品", "视频", "剪辑", "设计", "翻译", "配音", "发自", "發自"], (IGNORE, PRE)),
+    **dict.fromkeys(
+        (
+            "参与采写 參與採寫 参与报道 參與報導 参与采访 參與採訪 对此文亦有贡献 對此文亦有貢獻 对本文亦有贡献 "
+            "對本文亦有貢獻 对此文有贡献 对本文有贡献 亦有贡献 亦有貢獻"
+        ).split(),
+        (AUTHOR, POST),
+    ),
+    **dict.fromkeys(EDITOR_WORDS, (EDITOR, BOTH)),
+    **dict.fromkeys(
+        [*SOURCE_WORDS, *"审核 審核 审校 终审 监制 主编 编审 统筹 策划 出品 视频 剪辑 设计 翻译 配音 发自 發自".split()],
+        (IGNORE, PRE),
+    ),
     # a picture credit to the interviewee or an archive names no person: 马俊峰/文受访者供图
-    **dict.fromkeys(["受访者供图", "受訪者供圖", "受访者提供", "受访单位供图", "受訪單位供圖", "受访人供图", "受访方供图",
-                     "被访者供图", "采访对象供图", "资料图片", "資料圖片", "资料图", "資料圖"], (IGNORE, 0)),
+    **dict.fromkeys(
+        (
+            "受访者供图 受訪者供圖 受访者提供 受访单位供图 受訪單位供圖 受访人供图 受访方供图 被访者供图 采访对象供图 资料图片 資料圖片 资料图 資料圖"
+        ).split(),
+        (IGNORE, 0),
+    ),
 }
 # "报道" alone is weak evidence: 网易商业报道 and 整点报道 are headings, 北京报道 names a place
 _WEAK_ROLES = {"报道", "報導", "报导", "即时报道", "即時報導", "综合报道", "綜合報導", "联合报道"}
@@ -79,9 +93,10 @@ _ORG_RE = re.compile(
 )
 _KNOWN_SOURCES = {"新华社", "中新社", "人民网", "新华网", "央视", "央视网", "半月谈", "澎湃新闻", "YMG", "网易", "新浪", "腾讯"}
 _NON_NAME_CHARS = set("的了是说们这那据称被把吗呢吧着过没很到在从对")
-_NOT_NAMES = {"连线", "关注", "手记", "观察", "调查", "专访", "采访", "现场", "获悉", "发现", "了解", "看到", "表示", "介绍",
-              "走访", "探访", "追踪", "暗访", "一行", "同志", "本人", "编者", "读者", "网友", "市民", "说明", "等人", "摄影",
-              "近日", "日前", "昨日", "今日", "昨天", "今天", "目前", "近期", "据悉", "日电", "消息"}
+_NOT_NAMES = set(
+    "连线 关注 手记 观察 调查 专访 采访 现场 获悉 发现 了解 看到 表示 介绍 走访 探访 追踪 暗访 一行 同志 "
+    "本人 编者 读者 网友 市民 说明 等人 摄影 近日 日前 昨日 今日 昨天 今天 目前 近期 据悉 日电 消息".split()
+)
 # Badges shown beside credits (原创 张三, 独家): never names, skipped like labels.
 _BADGES = {"原创", "原創", "转载", "轉載", "独家", "獨家", "首发", "首發"}
 _MAX_RUN = 16
@@ -163,7 +178,8 @@ def _segment(run: str) -> tuple[str, ...] | None:
             if cost is None or rest is None:
                 continue
             candidate = (cost + rest[0], rest[1] + 1, (-length, *rest[2]))
-            if best[i] is None or candidate < best[i]:
+            current = best[i]
+            if current is None or candidate < current:
                 best[i] = candidate
     if best[0] is None:
         return None
@@ -176,11 +192,7 @@ def _segment(run: str) -> tuple[str, ...] | None:
 
 def _normalise(text: str) -> str:
     """NFKC per character where that keeps one character, so offsets stay valid for the original."""
-    out = []
-    for ch in text:
-        norm = ch if ch.isascii() else unicodedata.normalize("NFKC", ch)
-        out.append(norm if len(norm) == 1 else ch)
-    return "".join(out)
+    return nfkc_same_length(text)
 
 
 def _is_org(token: str) -> bool:
@@ -214,8 +226,10 @@ def _names_in(run: str, *, glued: bool = False) -> tuple[list[str], bool]:
             else:
                 clean = False
             continue
-        if not _CJK_RE.fullmatch(token) or token in _NOT_NAMES or _NON_NAME_CHARS & set(token) and not (
-            not glued and _given_name_chars_only(token)
+        if (
+            not _CJK_RE.fullmatch(token)
+            or token in _NOT_NAMES
+            or (_NON_NAME_CHARS & set(token) and not (not glued and _given_name_chars_only(token)))
         ):
             clean = False
             continue
@@ -232,10 +246,7 @@ def _names_in(run: str, *, glued: bool = False) -> tuple[list[str], bool]:
 def _given_name_chars_only(token: str) -> bool:
     """A 3-character surname-initial name whose only function words are ones given names use (李在山)."""
     odd = _NON_NAME_CHARS & set(token)
-    return (
-        len(token) == 3 and odd <= _GIVEN_NAME_CHARS and token[0] not in odd
-        and _segment(token) == (token,) and token not in _NOT_NAMES
-    )
+    return len(token) == 3 and odd <= _GIVEN_NAME_CHARS and token[0] not in odd and _segment(token) == (token,) and token not in _NOT_NAMES
 
 
 def split_names(run: str) -> list[str]:
@@ -259,10 +270,7 @@ class _Parsed:
 
 def _parse(text: str) -> _Parsed:
     norm = _normalise(text)
-    marks = [
-        m for m in _ROLE_RE.finditer(norm)
-        if not (m.group("role") and m.start() and norm[m.start() - 1] in _DETERMINERS)
-    ]
+    marks = [m for m in _ROLE_RE.finditer(norm) if not (m.group("role") and m.start() and norm[m.start() - 1] in _DETERMINERS)]
     authors: list[str] = []
     editors: list[str] = []
     everyone: list[str] = []
@@ -284,13 +292,13 @@ def _parse(text: str) -> _Parsed:
             dateline = dateline or bool(places and run.strip(_SEPARATORS))
         if before is not None and before[1] & PRE:
             kind = before[0]
-        elif glued_after and (after[1] == PRE or after[0] == EDITOR or marks[index].group() in _WEAK_ROLES):
+        elif glued_after and after is not None and (after[1] == PRE or after[0] == EDITOR or marks[index].group() in _WEAK_ROLES):
             kind = IGNORE  # glued to the role word it qualifies: 本报记者, 光明日报记者, 值班编辑
         elif after is not None and after[1] & POST:
             kind = after[0]
         else:
             kind = AUTHOR
-        if glued_after and after[1] & PRE:
+        if glued_after and after is not None and after[1] & PRE:
             run = _QUALIFIER_RE.sub("", run)  # 记者张三本报通讯员李四: drop 本报
         if kind == IGNORE:
             qualifier = run.strip()
@@ -475,14 +483,18 @@ def trailing_byline(paragraph: str) -> Byline | None:
         match = _UNCLOSED_TRAILING_RE.search(text)
         if match is None:
             return None
+    assert match is not None  # one of the two patterns matched
     inner = _before_garbled(match.group("inner"))
     parsed = _parse(inner)
     if not parsed.clean or not (parsed.byline.authors or parsed.byline.editors):
         return None
     if unclosed and not parsed.kinds - {IGNORE}:
         return None
-    if not parsed.kinds - {IGNORE} and not parsed.dateline:
-        # bare names, as in …佳节。(常书香 马丹阳): only right after a sentence and only known surnames
-        if not re.search(r"[。！？!?\"”]\s*$", text[: match.start()]) or not _only_surname_names(inner):
-            return None
+    # bare names, as in …佳节。(常书香 马丹阳): only right after a sentence and only known surnames
+    if (
+        not parsed.kinds - {IGNORE}
+        and not parsed.dateline
+        and (not re.search(r"[。！？!?\"”]\s*$", text[: match.start()]) or not _only_surname_names(inner))
+    ):
+        return None
     return Byline(parsed.byline.authors, parsed.byline.editors, paragraph[match.start() :].strip())
