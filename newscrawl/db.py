@@ -7,7 +7,7 @@ The schema is owned by the Alembic migrations in `migrations/`; these models mus
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +15,8 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     DateTime,
-    ForeignKey,
     Float,
+    ForeignKey,
     Integer,
     LargeBinary,
     MetaData,
@@ -30,6 +30,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from newscrawl.arguments import require_database_driver
 
 DEFAULT_DATABASE_URL = "sqlite:///data/newscrawl.db"
 DATABASE_URL_ENV = "NEWSCRAWL_DATABASE_URL"
@@ -54,13 +56,13 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError(f"naive datetime {value!r}: store aware times only")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 # JSON on SQLite, JSONB on PostgreSQL (indexable, and queryable with the jsonb operators).
@@ -262,7 +264,7 @@ class StoryBand(Base):
 
     __tablename__ = "story_bands"
     # The primary key is the table (no rowid copy on SQLite); an article's rows are found from its signature.
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 - SQLAlchemy's declarative attribute, read once
 
     band_hash: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     article_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -303,8 +305,9 @@ def make_engine(url: str, **options: Any) -> Engine:
             cursor.close()
 
         return engine
+    require_database_driver(url)  # a missing psycopg is one line naming the extra, not an ImportError
     return create_engine(url, pool_pre_ping=True, **options)
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from alembic import command
@@ -9,10 +10,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-import migrations
 from newscrawl.db import database_url, make_engine
 
-SCRIPT_LOCATION = str(Path(migrations.__file__).parent)
+# The installed newscrawl.migrations: migrations/ beside newscrawl/ in a checkout (package-dir in pyproject.toml).
+SCRIPT_LOCATION = str(Path(importlib.import_module("newscrawl.migrations").__file__ or ".").parent)
 
 
 def alembic_config(url: str | None = None) -> Config:

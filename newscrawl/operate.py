@@ -11,16 +11,18 @@ import fcntl
 import os
 import statistics
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import String, cast, func, or_, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from newscrawl import db
+from newscrawl.arguments import POSTGRES_HINT, require_redis
 from newscrawl.diskspace import start_refusal
 from newscrawl.migrate import is_current, upgrade
 from newscrawl.spiders.common import EXAMPLES_KEPT, blind_reason
@@ -53,7 +55,7 @@ def crawl_lock(path: Path) -> Iterator[None]:
             raise LockedError(f"another crawl holds {path} ({holder}); not starting a second one") from None
         handle.seek(0)
         handle.truncate()
-        handle.write(f"pid {os.getpid()} since {datetime.now(timezone.utc).isoformat(timespec='seconds')}\n")
+        handle.write(f"pid {os.getpid()} since {datetime.now(UTC).isoformat(timespec='seconds')}\n")
         handle.flush()
         yield
     finally:
@@ -116,7 +118,8 @@ def judge_run(database_url: str, run_id: int | None = None, drift_jump: float = 
                 .where(db.CrawlRun.id < min(ids), db.CrawlRun.status == "finished", db.CrawlRun.incomplete_share.is_not(None))
                 .order_by(db.CrawlRun.id.desc()).limit(DRIFT_HISTORY)
             ).all()  # fmt: skip
-            baseline = statistics.median(earlier) if earlier else 0.0
+            shares_before = [share for share in earlier if share is not None]  # the query keeps only set ones
+            baseline = statistics.median(shares_before) if shares_before else 0.0
             total = {name: sum(getattr(row, name) or 0 for row in rows) for name in SUMMED}
             workers = f" ({len(rows)} workers)" if len(rows) > 1 else ""
             summary = (
@@ -160,7 +163,9 @@ def blind_channels(rows: list[db.CrawlRun]) -> dict[str, dict[str, Any]]:
     combined: dict[str, dict[str, Any]] = {}
     for row in rows:
         for name, facts in (row.channel_links or {}).items():
-            total = combined.setdefault(name, {"folder": facts.get("folder", ""), "list_pages": 0, "article_links": 0, "other_links": 0, "examples": []})
+            total = combined.setdefault(
+                name, {"folder": facts.get("folder", ""), "list_pages": 0, "article_links": 0, "other_links": 0, "examples": []}
+            )
             for count in ("list_pages", "article_links", "other_links"):
                 total[count] += facts.get(count, 0)
             total["examples"] = list(dict.fromkeys(total["examples"] + facts.get("examples", [])))[:EXAMPLES_KEPT]
@@ -190,14 +195,19 @@ def check_workers(workers: int, database_url: str, redis: str | None) -> None:
     if workers > 1 and make_url(database_url).get_backend_name() == "sqlite":
         raise UsageError(
             f"--workers {workers} needs PostgreSQL: SQLite takes one writer at a time. "
-            "Use --db postgresql+psycopg://user@host/dbname (pip install -e '.[postgres]'), or --workers 1"
+            f"Use --db postgresql+psycopg://user@host/dbname ({POSTGRES_HINT}), or --workers 1"
         )  # fmt: skip
     if workers > 1 and not redis:
         raise UsageError(f"--workers {workers} needs Redis to share the run: set NEWSCRAWL_REDIS_URL (e.g. redis://127.0.0.1:6379/0)")
 
 
 def run_crawl(
-    spider: str, spider_args: dict[str, str], settings: dict[str, Any], database_url: str, data_dir: Path, drift_jump: float,
+    spider: str,
+    spider_args: dict[str, str],
+    settings: dict[str, Any],
+    database_url: str,
+    data_dir: Path,
+    drift_jump: float,
     workers: int = 1,
 ) -> int:
     from newscrawl.distributed.connection import MissingExtra, client, redis_url
@@ -207,6 +217,8 @@ def run_crawl(
     redis = redis_url(settings.pop("NEWSCRAWL_REDIS_URL", None), project_settings())
     try:
         check_workers(workers, database_url, redis)
+        if redis:
+            require_redis()  # before the lock and the migrations: a missing extra is one line
         folders = {"NEWSCRAWL_WARC_DIR": str(data_dir / "warc"), "NEWSCRAWL_SPILL_DIR": str(data_dir / "spill")}
         refusal = start_refusal(project_settings(**{**folders, **settings, "NEWSCRAWL_DATABASE_URL": database_url}))
         if refusal is not None:  # before the lock, the migrations and the spill import: nothing is written
@@ -224,7 +236,7 @@ def run_crawl(
                 ttl = int(settings.get("NEWSCRAWL_WORKER_TTL") or project_settings().getint("NEWSCRAWL_WORKER_TTL", 30))
                 run_key = RunCoordinator(client(redis), spider, ttl=ttl).start_or_join()
             mark_interrupted_runs(database_url, spider, run_key)
-            stamp = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}"
+            stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
             (data_dir / "logs").mkdir(parents=True, exist_ok=True)
             defaults = {"NEWSCRAWL_WARC_DIR": str(data_dir / "warc"), "NEWSCRAWL_SPILL_DIR": str(data_dir / "spill")}
             common = {**defaults, **settings, "NEWSCRAWL_DATABASE_URL": database_url}
@@ -280,7 +292,7 @@ def run_workers(spider: str, spider_args: dict[str, str], settings: dict[str, An
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     host = socket.gethostname()
-    return [f"{host}:{child.pid}" for child, code in zip(children, codes) if code < 0]
+    return [f"{host}:{child.pid}" for child, code in zip(children, codes, strict=True) if code < 0]
 
 
 def runs_table(database_url: str, limit: int = 10) -> str:
@@ -290,7 +302,12 @@ def runs_table(database_url: str, limit: int = 10) -> str:
     try:
         with Session(engine) as session:
             group = func.coalesce(db.CrawlRun.run_key, cast(db.CrawlRun.id, String))
-            newest = select(group.label("run"), func.max(db.CrawlRun.id).label("last")).group_by(group).order_by(func.max(db.CrawlRun.id).desc()).limit(limit)
+            newest = (
+                select(group.label("run"), func.max(db.CrawlRun.id).label("last"))
+                .group_by(group)
+                .order_by(func.max(db.CrawlRun.id).desc())
+                .limit(limit)
+            )
             keys = [row.run for row in session.execute(newest)]
             members = session.scalars(select(db.CrawlRun).where(group.in_(keys)).order_by(db.CrawlRun.id)).all() if keys else []
     finally:
@@ -298,13 +315,30 @@ def runs_table(database_url: str, limit: int = 10) -> str:
     runs: dict[str, list[db.CrawlRun]] = {}
     for row in members:
         runs.setdefault(row.run_key or str(row.id), []).append(row)
-    columns = ("id", "spider", "started (UTC)", "minutes", "workers", "status", "pages", "new", "changed", "304", "removed", "soft 404", "skipped", "failed", "no article", "incomplete")
+    columns = (
+        "id",
+        "spider",
+        "started (UTC)",
+        "minutes",
+        "workers",
+        "status",
+        "pages",
+        "new",
+        "changed",
+        "304",
+        "removed",
+        "soft 404",
+        "skipped",
+        "failed",
+        "no article",
+        "incomplete",
+    )
     table = [columns]
     for key in keys:
         rows = runs[key]
         first = rows[0]
-        ends = [row.finished_at for row in rows]
-        minutes = f"{(max(ends) - first.started_at).total_seconds() / 60:.1f}" if all(ends) else "-"  # type: ignore[type-var]
+        ends = [row.finished_at for row in rows if row.finished_at is not None]
+        minutes = f"{(max(ends) - first.started_at).total_seconds() / 60:.1f}" if len(ends) == len(rows) else "-"
         shares = [row.incomplete_share for row in rows if row.incomplete_share is not None]
         share = f"{max(shares):.0%}" if shares else "-"
         total = {name: sum(getattr(row, name) or 0 for row in rows) for name in SUMMED}
@@ -314,4 +348,4 @@ def runs_table(database_url: str, limit: int = 10) -> str:
             str(total["removed"]), str(total["soft_404"]), str(total["skipped"]), str(total["errors"]), str(total["rejected"]), share,
         ))  # fmt: skip
     widths = [max(len(row[i]) for row in table) for i in range(len(columns))]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in table)
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in table)

@@ -26,7 +26,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import closing
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -41,10 +41,10 @@ from newscrawl.gone import gone_reason
 from newscrawl.items import Article, Gone, PageFailure
 from newscrawl.migrate import upgrade
 from newscrawl.pages import decode_page, extract_page
+from newscrawl.pipelines.dedup import content_fingerprint
+from newscrawl.pipelines.validate import REQUIRED_FIELDS, soft_404
 from newscrawl.urls import article_key_for, yybnet_ref
 from newscrawl.warc import ArchivedResponse, iter_responses, read_record
-from pipelines.dedup import content_fingerprint
-from pipelines.validate import REQUIRED_FIELDS, soft_404
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,8 @@ SPIDER_NAME = "reparse"
 # receiving a response and parsing it, which is when a crawl stamps crawled_at.
 NEWER_THAN_CAPTURE = timedelta(minutes=10)
 SCAN_BATCH = 1000  # responses read before the archive is asked, in one query, which of their keys it holds
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
 
 class Capture(NamedTuple):
     date: datetime
@@ -172,18 +173,20 @@ def _newer_text_stored(engine: Engine, page: list[tuple[str, Capture]], counts: 
     kept = []
     for key, capture in page:
         row = stored.get(key)
-        if row is not None and row.crawled_at is not None and (row.warc_file, row.warc_offset) != (capture.file, capture.offset):
-            if row.crawled_at > capture.date + NEWER_THAN_CAPTURE:
-                logger.info("%s: stored text (%s) is newer than the newest capture (%s); kept", key, row.crawled_at, capture.date)
-                counts["older_than_stored"] += 1
-                continue
+        if (
+            row is not None
+            and row.crawled_at is not None
+            and (row.warc_file, row.warc_offset) != (capture.file, capture.offset)
+            and row.crawled_at > capture.date + NEWER_THAN_CAPTURE
+        ):
+            logger.info("%s: stored text (%s) is newer than the newest capture (%s); kept", key, row.crawled_at, capture.date)
+            counts["older_than_stored"] += 1
+            continue
         kept.append((key, capture, row is not None))
     return kept
 
 
-def _extract_and_write(
-    engine: Engine, warc_dir: Path, captures: sqlite3.Connection, run_id: int, batch_size: int, counts: Counter
-) -> None:
+def _extract_and_write(engine: Engine, warc_dir: Path, captures: sqlite3.Connection, run_id: int, batch_size: int, counts: Counter) -> None:
     archive = Archive(engine, keep_fetch_facts=True)
     batch: list[Any] = []
     for page in _oldest_first(captures, batch_size):  # oldest first: reprints link to the first copy
@@ -244,6 +247,7 @@ def _start_run(engine: Engine, warc_dir: Path, since: datetime | None, batch_siz
 def _finish_run(engine: Engine, run_id: int, counts: Counter, status: str, reason: str) -> None:
     with Session(engine) as session, session.begin():
         run = session.get(db.CrawlRun, run_id)
+        assert run is not None, run_id  # made by _start_run
         run.finished_at = db.utcnow()
         run.status, run.finish_reason = status, reason
         run.pages = counts["captures"]

@@ -3,6 +3,8 @@
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
 NEWSPIDER_MODULE = "newscrawl.spiders"
+# `scrapy crawl` checks spider arguments and needed extras before it starts (one line and exit 2 when bad).
+COMMANDS_MODULE = "newscrawl.commands"
 
 # Politeness: name ourselves, obey robots.txt, adapt speed to the server.
 USER_AGENT = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl; news archive for research)"
@@ -67,9 +69,9 @@ REQUEST_FINGERPRINTER_CLASS = "newscrawl.fingerprint.ArticleKeyFingerprinter"
 DUPEFILTER_CLASS = "newscrawl.fingerprint.ArticleDupeFilter"
 
 ITEM_PIPELINES = {
-    "pipelines.validate.ValidatePipeline": 100,
-    "pipelines.dedup.DedupPipeline": 200,
-    "pipelines.store.StorePipeline": 300,
+    "newscrawl.pipelines.validate.ValidatePipeline": 100,
+    "newscrawl.pipelines.dedup.DedupPipeline": 200,
+    "newscrawl.pipelines.store.StorePipeline": 300,
 }
 
 # --- newscrawl's own settings -------------------------------------------------------------

@@ -22,8 +22,8 @@ from scrapy.exceptions import DropItem
 
 from newscrawl.gone import SHORT_BODY_CHARS, chars
 from newscrawl.items import Article
+from newscrawl.pipelines.validate import soft_404
 from newscrawl.urls import article_key_for
-from pipelines.validate import soft_404
 
 SAME_TEXT_KEYS = 3  # pages with one short, time-less text in a run from which it is a soft 404
 

@@ -28,11 +28,12 @@ from newscrawl.archive import Archive
 from newscrawl.diskspace import DISK_FULL, close_crawl, describe_os_error, is_disk_full
 from newscrawl.distributed.runs import new_run_key, worker_name
 from newscrawl.items import Article, FetchFailure, NotModified, PageFailure, Removed
+from newscrawl.migrate import upgrade
 from newscrawl.schedule import parse_ages
 from newscrawl.spiders.common import blind_reason
-from newscrawl.migrate import upgrade
 
 logger = logging.getLogger(__name__)
+
 
 def failed_share(failed: int, read: int) -> float:
     """The share of a run's fetches that failed for good (after retries)."""
@@ -87,7 +88,7 @@ class StorePipeline:
         if self.auto_migrate:
             upgrade(self.url)
         self.engine = db.make_engine(self.url)
-        spider = self.crawler.spider
+        spider: Any = self.crawler.spider  # opened: set; crawl_run_id is ours
         coordinator = getattr(spider, "newscrawl_run", None)  # a distributed run's workers share its key
         self.run_key = coordinator.run_key if coordinator is not None else self.crawler.settings.get("NEWSCRAWL_RUN_KEY") or new_run_key()
         with Session(self.engine) as session, session.begin():
@@ -138,7 +139,7 @@ class StorePipeline:
         }  # fmt: skip
         try:
             self._retrying()(self._close_run, counts)
-        except Exception as error:  # the next newscrawl crawl marks the row interrupted
+        except Exception as error:  # noqa: BLE001 - logged; the next newscrawl crawl marks the row interrupted
             logger.error("could not close crawl run %s (%s: %s)", self.run_id, type(error).__name__, error)
         finally:
             self.engine.dispose()
@@ -189,7 +190,7 @@ class StorePipeline:
     def _flush_with_retries(self, batch: list[Any]) -> None:
         try:
             counts = self._retrying()(self._write, batch)
-        except Exception as error:  # after the retries, or a permanent error: keep the items on disk
+        except Exception as error:  # noqa: BLE001 - counted and logged; after the retries, or a permanent error: keep the items on disk
             self.failed_flushes += 1
             what = f"{type(error).__name__}: {error}".splitlines()[0]  # SQLAlchemy adds the statement and parameters
             if is_disk_full(error):
@@ -212,6 +213,7 @@ class StorePipeline:
             self.stats.inc_value(f"store/{name}", value)
 
     def _write(self, batch: list[Any]) -> dict[str, int]:
+        assert self.engine is not None  # opened in open_spider
         return Archive(self.engine, revisit_ages=self.revisit_ages).write(batch, self.run_id, now=self.pinned_now)
 
     def _spill(self, batch: list[Any]) -> Path:
@@ -223,7 +225,7 @@ class StorePipeline:
             start = out.seek(0, io.SEEK_END)
             try:
                 while data:
-                    data = data[out.write(data):]
+                    data = data[out.write(data) :]
             except OSError:
                 out.truncate(start)  # no half line for `newscrawl spill import` to trip on
                 raise

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -13,10 +13,10 @@ from newscrawl import db
 from newscrawl.archive import Archive
 from newscrawl.items import Article, Image, NotModified, PageFailure
 from newscrawl.migrate import upgrade
-from pipelines.dedup import content_fingerprint
+from newscrawl.pipelines.dedup import content_fingerprint
 
 BEIJING = timezone(timedelta(hours=8))
-NOW = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 SKIP = {"id", "article_id", "reprint_of_id"}  # ids are compared through the keys they point at
 
 
@@ -26,7 +26,7 @@ def article(number: int, body: str) -> Article:
         url=url, canonical_url=None, article_key=f"weifang/news/{number}", city="weifang", channel="潍坊新闻", title=f"标题{number}",
         body=body, content_hash=content_fingerprint(body), published_at=datetime(2017, 8, 13, 9, 19, tzinfo=BEIJING),
         authors=["张三"], editors=["李四"], images=[Image("https://www.yybnet.net/a.jpg", "图")], etag=f'"{number}"',
-        crawled_at=datetime(2026, 3, 1, 11, number % 60, tzinfo=timezone.utc), warc_file="a.warc.gz", warc_offset=number * 100,
+        crawled_at=datetime(2026, 3, 1, 11, number % 60, tzinfo=UTC), warc_file="a.warc.gz", warc_offset=number * 100,
     )  # fmt: skip
 
 
@@ -65,7 +65,9 @@ def stored(url: str) -> dict[str, Any]:
                 values = {column.key: getattr(row, column.key) for column in db.Article.__table__.columns if column.key not in SKIP}
                 values["reprint_of"] = keys.get(row.reprint_of_id)
                 values["id_rank"] = rank[row.id]  # the order of ids decides which copy is the first
-                versions = session.scalars(select(db.ArticleVersion).where(db.ArticleVersion.article_id == row.id).order_by(db.ArticleVersion.version))
+                versions = session.scalars(
+                    select(db.ArticleVersion).where(db.ArticleVersion.article_id == row.id).order_by(db.ArticleVersion.version)
+                )
                 values["versions"] = [{c.key: getattr(v, c.key) for c in db.ArticleVersion.__table__.columns if c.key not in SKIP} for v in versions]
                 out[row.article_key] = values
             return out
@@ -135,7 +137,13 @@ def test_a_key_taken_by_another_writer_meanwhile_goes_row_by_row(sqlite_url, mon
         engine.dispose()
     archive = stored(sqlite_url)
     assert counts["articles_new"] == 9  # keys 10 to 19 but the taken one, an update now
-    assert {archive[key]["reprint_of"] for key in ("weifang/news/10", "weifang/news/11", "weifang/news/12")} <= {None, "weifang/news/10", "weifang/news/11"}
+    assert {archive[key]["reprint_of"] for key in ("weifang/news/10", "weifang/news/11", "weifang/news/12")} <= {
+        None,
+        "weifang/news/10",
+        "weifang/news/11",
+    }
     firsts = [key for key in ("weifang/news/10", "weifang/news/11", "weifang/news/12") if archive[key]["reprint_of"] is None]
-    assert len(firsts) == 1 and all(archive[key]["reprint_of"] in (None, firsts[0]) for key in ("weifang/news/10", "weifang/news/11", "weifang/news/12"))
+    assert len(firsts) == 1 and all(
+        archive[key]["reprint_of"] in (None, firsts[0]) for key in ("weifang/news/10", "weifang/news/11", "weifang/news/12")
+    )
     assert all(len(archive[key]["versions"]) == 1 for key in archive if key not in (taken, "weifang/news/1", "weifang/news/2", "weifang/news/16"))

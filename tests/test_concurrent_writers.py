@@ -6,16 +6,16 @@ import multiprocessing
 import random
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from test_store import rows
 
 from newscrawl import db
 from newscrawl.archive import Archive
 from newscrawl.items import Article
 from newscrawl.migrate import upgrade
-from pipelines.dedup import content_fingerprint
+from newscrawl.pipelines.dedup import content_fingerprint
+from test_store import rows
 
 BEIJING = timezone(timedelta(hours=8))
 STORIES = 8  # each story is stored under COPIES keys (reprints in several channels)
@@ -30,12 +30,14 @@ def article(key: str, body: str) -> Article:
     return Article(
         url=url, canonical_url=url, article_key=key, city="weifang", channel="潍坊新闻", title=f"标题 {key}", body=body,
         content_hash=content_fingerprint(body), published_at=datetime(2017, 8, 13, 9, 19, tzinfo=BEIJING),
-        crawled_at=datetime.now(timezone.utc),
+        crawled_at=datetime.now(UTC),
     )  # fmt: skip
 
 
 def writer_items(writer: int, round_no: int) -> list[Article]:
-    items = [article(f"story{story}/copy{copy}", f"第{story}篇稿件的正文，第{round_no}轮。" * 20) for story in range(STORIES) for copy in range(COPIES)]
+    items = [
+        article(f"story{story}/copy{copy}", f"第{story}篇稿件的正文，第{round_no}轮。" * 20) for story in range(STORIES) for copy in range(COPIES)
+    ]
     items += [article(f"edited/{n}", f"作者{writer}改过的第{n}篇正文，第{round_no}轮。" * 20) for n in range(EDITED)]
     random.Random(writer * 100 + round_no).shuffle(items)
     return items

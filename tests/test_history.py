@@ -8,7 +8,7 @@ import random
 import re
 import time
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from alembic import command
@@ -19,9 +19,9 @@ from newscrawl.archive import Archive
 from newscrawl.db import make_engine
 from newscrawl.history import (
     ArchiveNotReady,
-    char_edits,
     change_rows,
     changes,
+    char_edits,
     diff_lines,
     history,
     parse_since,
@@ -29,7 +29,7 @@ from newscrawl.history import (
     version_change,
 )
 from newscrawl.items import Article, Removed
-from pipelines.dedup import content_fingerprint
+from newscrawl.pipelines.dedup import content_fingerprint
 
 BEIJING = timezone(timedelta(hours=8))
 KEY = "weifang/shouguang/1000001"
@@ -49,7 +49,7 @@ V3 = {**V2, "byline": "记者 张三", "authors": ["张三"], "body": BODY3}  # 
 
 # --- version_change: the measure stored on every version ----------------------------------------------------
 
-BASE = {"title": "标题", "subtitle": None, "source": "潍坊日报", "published_at": datetime(2017, 8, 13, 1, 19, tzinfo=timezone.utc),
+BASE = {"title": "标题", "subtitle": None, "source": "潍坊日报", "published_at": datetime(2017, 8, 13, 1, 19, tzinfo=UTC),
         "byline": "记者 张三", "authors": ["张三"], "editors": ["王五"], "body": "潍坊市今年粮食总产量达到12.5亿斤。"}  # fmt: skip
 
 
@@ -159,7 +159,7 @@ def item(key: str, version: dict, seen: datetime, channel: str = "寿光新闻")
     return Article(
         url=url, canonical_url=url, article_key=key, city=city, channel=channel, breadcrumbs=["地方网", channel],
         published_at_raw="2017-08-13 09:00", content_hash=content_fingerprint(version["body"]),
-        crawled_at=seen.astimezone(timezone.utc), **version,
+        crawled_at=seen.astimezone(UTC), **version,
     )  # fmt: skip
 
 
@@ -364,7 +364,9 @@ def test_migration_measures_the_versions_archived_before_it_and_downgrades(datab
         rows = query(database_url, "SELECT version, fields_changed, chars_added, chars_removed FROM article_versions ORDER BY version")
         assert rows == [(1, None, 0, 0), (2, "title,body", 2, 2), (3, "people,body", 16, 3)]
         assert query(database_url, "SELECT kind, from_version, to_version FROM article_changes ORDER BY kind, from_version") == [
-            ("edited", 1, 2), ("edited", 2, 3), ("removed", 3, None),
+            ("edited", 1, 2),
+            ("edited", 2, 3),
+            ("removed", 3, None),
         ]
 
         command.downgrade(migrate.alembic_config(database_url), "0004")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from scrapy import Request
@@ -17,9 +17,9 @@ from newscrawl.fingerprint import ArticleDupeFilter, ArticleKeyFingerprinter
 from newscrawl.items import Article, FetchFailure, Image, NotModified, PageFailure, Removed
 from newscrawl.migrate import upgrade
 from newscrawl.operate import EXIT_DEGRADED, EXIT_FAILED, EXIT_OK, judge_run, run_status, runs_table
+from newscrawl.pipelines.dedup import content_fingerprint
+from newscrawl.pipelines.store import failed_share
 from newscrawl.spill import SpillError, import_spills, item_from_json
-from pipelines.dedup import content_fingerprint
-from pipelines.store import failed_share
 
 BEIJING = timezone(timedelta(hours=8))
 FINGERPRINTS = ArticleKeyFingerprinter()
@@ -32,8 +32,16 @@ def article_request(url: str, key: str | None = "weifang/news/1", **meta) -> Req
 @pytest.mark.parametrize(
     ("first", "second", "same"),
     [
-        (article_request("https://www.yybnet.net/weifang/news/201708/1.html"), article_request("http://m.yybnet.net/weifang/news/201708/1.html?from=app#top"), True),
-        (article_request("https://www.yybnet.net/weifang/news/201708/1.html"), article_request("https://www.yybnet.net/weifang/news/201708/2.html", "weifang/news/2"), False),
+        (
+            article_request("https://www.yybnet.net/weifang/news/201708/1.html"),
+            article_request("http://m.yybnet.net/weifang/news/201708/1.html?from=app#top"),
+            True,
+        ),
+        (
+            article_request("https://www.yybnet.net/weifang/news/201708/1.html"),
+            article_request("https://www.yybnet.net/weifang/news/201708/2.html", "weifang/news/2"),
+            False,
+        ),
         (Request("https://www.yybnet.net/weifang/news/"), Request("https://www.yybnet.net/weifang/news/"), True),
         (Request("https://www.yybnet.net/weifang/news/"), Request("https://www.yybnet.net/weifang/news/index_2.html"), False),
         (article_request("https://www.yybnet.net/weifang/news/201708/1.html"), Request("https://www.yybnet.net/weifang/news/201708/1.html"), False),
@@ -67,7 +75,7 @@ def make_article(number: int, body: str = "正文。" * 30) -> Article:
     return Article(
         url=url, canonical_url=url, article_key=f"weifang/news/{number}", city="weifang", channel="潍坊新闻", title=f"标题{number}",
         body=body, content_hash=content_fingerprint(body), published_at=datetime(2017, 8, 13, 9, 19, tzinfo=BEIJING),
-        authors=["张三"], images=[Image("https://www.yybnet.net/a.jpg", "图")], crawled_at=datetime(2026, 1, 2, tzinfo=timezone.utc),
+        authors=["张三"], images=[Image("https://www.yybnet.net/a.jpg", "图")], crawled_at=datetime(2026, 1, 2, tzinfo=UTC),
     )  # fmt: skip
 
 
@@ -85,7 +93,7 @@ def dead_links(url: str) -> list[db.DeadLink]:
 def test_a_link_that_was_never_archived_and_answers_404_waits_longer_each_time(database_url):
     upgrade(database_url)
     engine = db.make_engine(database_url)
-    now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 3, 1, tzinfo=UTC)
     gone = FetchFailure(url="https://www.yybnet.net/weifang/news/201708/9.html", reason="HTTP 404", article_key="weifang/news/9", http_status=404)
     try:
         assert Archive(engine).write([gone], None, now=now)["dead_links"] == 1
@@ -95,7 +103,9 @@ def test_a_link_that_was_never_archived_and_answers_404_waits_longer_each_time(d
         [row] = dead_links(database_url)
         assert (row.failures, row.retry_after) == (2, now + timedelta(days=3))
         # A 503 is no sign of a dead link, and an archived article answering 404 is a removal, not a dead link.
-        Archive(engine).write([make_article(8), FetchFailure(url="u", reason="HTTP 503", article_key="weifang/news/7", http_status=503)], None, now=now)
+        Archive(engine).write(
+            [make_article(8), FetchFailure(url="u", reason="HTTP 503", article_key="weifang/news/7", http_status=503)], None, now=now
+        )
         Archive(engine).write([FetchFailure(url="u", reason="HTTP 404", article_key="weifang/news/8", http_status=404)], None, now=now)
         assert [row.article_key for row in dead_links(database_url)] == ["weifang/news/9"]
         Archive(engine).write([make_article(9)], None, now=now + timedelta(days=3))  # it came back: stored, no longer dead
@@ -125,7 +135,7 @@ def test_spill_files_round_trip_into_the_archive(database_url, tmp_path):
     engine = db.make_engine(database_url)
     with Session(engine) as session:
         first = session.scalars(select(db.Article).where(db.Article.article_key == "weifang/news/1")).one()
-        assert first.published_at == datetime(2017, 8, 13, 1, 19, tzinfo=timezone.utc) and first.authors == ["张三"]
+        assert first.published_at == datetime(2017, 8, 13, 1, 19, tzinfo=UTC) and first.authors == ["张三"]
         assert first.images == [{"url": "https://www.yybnet.net/a.jpg", "caption": "图"}]
         assert first.first_run_id is None  # run 999 is not in this archive
         removed = session.scalars(select(db.Article).where(db.Article.article_key == "weifang/news/2")).one()
@@ -137,7 +147,7 @@ def test_spill_files_round_trip_into_the_archive(database_url, tmp_path):
 def test_a_damaged_spill_line_is_a_clear_error_and_the_file_is_kept(tmp_path, sqlite_url, line):
     upgrade(sqlite_url)
     (tmp_path / "run-1.jsonl").write_text(line + "\n", encoding="utf-8")
-    with pytest.raises(SpillError, match="run-1.jsonl:1"):
+    with pytest.raises(SpillError, match=r"run-1\.jsonl:1"):
         import_spills(sqlite_url, tmp_path)
     assert (tmp_path / "run-1.jsonl").exists()
 
@@ -178,7 +188,12 @@ def test_a_run_of_many_workers_is_judged_as_one(sqlite_url):
 
 @pytest.mark.parametrize(
     ("statuses", "worst"),
-    [(["finished", "finished"], "finished"), (["finished", "degraded"], "degraded"), (["drift", "failed"], "failed"), (["running", "finished"], "running")],
+    [
+        (["finished", "finished"], "finished"),
+        (["finished", "degraded"], "degraded"),
+        (["drift", "failed"], "failed"),
+        (["running", "finished"], "running"),
+    ],
 )
 def test_a_run_is_as_bad_as_its_worst_worker(statuses, worst):
     assert run_status([db.CrawlRun(status=status) for status in statuses]) == worst

@@ -11,16 +11,16 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import REPO, run_crawl
 from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import REPO, run_crawl
 from newscrawl import db
 from newscrawl.archive import Archive
 from newscrawl.extract_pool import YYBNET, extract_article
@@ -30,10 +30,10 @@ from newscrawl.migrate import upgrade
 from newscrawl.mirror.faults import Faults, is_soft404_removed, parse_faults, soft404_page
 from newscrawl.mirror.server import MirrorServer
 from newscrawl.mirror.site import MirrorResponse, MirrorSite
+from newscrawl.pipelines.dedup import SAME_TEXT_KEYS, DedupPipeline, content_fingerprint
+from newscrawl.pipelines.validate import ValidatePipeline
 from newscrawl.spiders.yybnet import YybnetSpider
 from newscrawl.yybnet import parse_article_url
-from pipelines.dedup import SAME_TEXT_KEYS, DedupPipeline, content_fingerprint
-from pipelines.validate import ValidatePipeline
 
 BEIJING = timezone(timedelta(hours=8))
 WHEN = datetime(2017, 8, 13, 9, 19, tzinfo=BEIJING)
@@ -70,7 +70,10 @@ GONE_PAGES = [
 ARTICLES = [
     pytest.param(page("男子辱骂民警的微信文章已被删除 警方已介入调查", LONG_BODY, "潍坊日报", WHEN), id="story about a deleted post"),
     pytest.param(page("市民反映网页显示404 政务平台连夜修复", LONG_BODY.replace("西红柿", "404页面"), "潍坊晚报", WHEN), id="body quotes 404"),
-    pytest.param(page("走失老人已找到 寻人信息已删除", "昨日本报刊发的寻人启事，当事人已经找到，该信息已删除，感谢热心读者。", "潍坊晚报", WHEN), id="short brief with meta"),
+    pytest.param(
+        page("走失老人已找到 寻人信息已删除", "昨日本报刊发的寻人启事，当事人已经找到，该信息已删除，感谢热心读者。", "潍坊晚报", WHEN),
+        id="short brief with meta",
+    ),
     pytest.param(page("该文章已被删除？平台回应：系误操作，已恢复", LONG_BODY, None, WHEN), id="headline that says more, no source"),
     pytest.param(page("页面不存在？12306回应", LONG_BODY, None, WHEN), id="short headline that says more"),
     pytest.param(page("网传“某小区封控”信息系谣言 原帖已删除", LONG_BODY, None, WHEN), id="no source, long body"),
@@ -154,7 +157,7 @@ def make_article(key_id: str, body: str = LONG_BODY, channel: str = "news", **fi
     url = f"https://www.yybnet.net/weifang/{channel}/201708/{key_id}.html"
     values = {
         "title": f"寿光大棚西红柿丰收{key_id}", "source": "潍坊日报", "published_at": WHEN, "published_at_raw": "2017-08-13 09:19",
-        "crawled_at": datetime.now(timezone.utc), **fields,
+        "crawled_at": datetime.now(UTC), **fields,
     }  # fmt: skip
     values.setdefault("content_hash", content_fingerprint(body))
     return Article(url=url, canonical_url=url, article_key=f"weifang/{channel}/{key_id}", city="weifang", channel="潍坊新闻", body=body, **values)
@@ -172,7 +175,9 @@ def through(validate: ValidatePipeline, dedup: DedupPipeline, item):
 
 def test_validate_makes_an_error_page_a_gone_item_and_keeps_articles():
     validate, dedup = pipelines()
-    gone = through(validate, dedup, make_article("1000001", "可能原因：稿件已过期。", title="抱歉，您访问的页面不存在！", source=None, published_at=None))
+    gone = through(
+        validate, dedup, make_article("1000001", "可能原因：稿件已过期。", title="抱歉，您访问的页面不存在！", source=None, published_at=None)
+    )
     assert isinstance(gone, Gone) and gone.reason.startswith("soft 404: ") and gone.article_key == "weifang/news/1000001"
     assert gone.http_status == 200 and not gone.earlier
     kept = through(validate, dedup, make_article("1000002", title="男子辱骂民警的微信文章已被删除"))
@@ -252,7 +257,7 @@ def test_a_soft_404_on_a_revisit_is_a_removal_and_the_text_stays(database_url):
 
 def shrunk(key_id: str, later: timedelta, body: str = "寿光市文家街道桑家营子村的大棚里，菜农正在采摘西红柿，全村蔬菜种植面积3000亩。") -> Article:
     """The article's page cut to one sentence, without its meta line: no time, no source."""
-    return make_article(key_id, body, source=None, published_at=None, published_at_raw=None, crawled_at=datetime.now(timezone.utc) + later)
+    return make_article(key_id, body, source=None, published_at=None, published_at_raw=None, crawled_at=datetime.now(UTC) + later)
 
 
 def test_a_shrunken_text_is_held_as_suspect_until_a_later_fetch_confirms_it(database_url):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from scrapy.utils.test import get_crawler
@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from newscrawl import db
 from newscrawl.items import Article, PageFailure
+from newscrawl.pipelines.dedup import DedupPipeline, content_fingerprint
+from newscrawl.pipelines.store import StorePipeline, is_transient
 from newscrawl.spiders.yybnet import YybnetSpider
-from pipelines.dedup import DedupPipeline, content_fingerprint
-from pipelines.store import StorePipeline, is_transient
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -26,7 +26,7 @@ def make_article(key_id: str, body: str, channel: str = "news", **fields) -> Art
         url=url, canonical_url=url, article_key=f"weifang/{channel}/{key_id}", city="weifang", channel="潍坊新闻",
         title=fields.pop("title", f"标题{key_id}"), body=body, source="潍坊日报",
         published_at=datetime(2017, 8, 13, 9, 19, tzinfo=BEIJING), published_at_raw="2017-08-13 09:19",
-        authors=["张传亮"], editors=["王五"], crawled_at=datetime.now(timezone.utc),
+        authors=["张传亮"], editors=["王五"], crawled_at=datetime.now(UTC),
         **fields,
     )  # fmt: skip
 
@@ -80,7 +80,7 @@ def test_times_come_back_aware_and_equal(database_url, open_store):
     engine = db.make_engine(database_url)
     with Session(engine) as session:
         article = session.scalars(select(db.Article)).one()
-        assert article.published_at == datetime(2017, 8, 13, 1, 19, tzinfo=timezone.utc)
+        assert article.published_at == datetime(2017, 8, 13, 1, 19, tzinfo=UTC)
         assert article.published_at.utcoffset() == timedelta(0)
         assert article.authors == ["张传亮"] and article.editors == ["王五"]
     engine.dispose()
@@ -100,7 +100,9 @@ def test_reprint_under_another_channel_is_stored_and_linked(database_url, open_s
 
 def test_page_failures_are_recorded_with_their_reason(database_url, open_store):
     store = open_store(database_url)
-    store._flush_with_retries([PageFailure(url="https://www.yybnet.net/weifang/news/201708/1000007.html", reason="no title", article_key="weifang/news/1000007")])
+    store._flush_with_retries(
+        [PageFailure(url="https://www.yybnet.net/weifang/news/201708/1000007.html", reason="no title", article_key="weifang/news/1000007")]
+    )
     store.spider_closed(store.crawler.spider, "finished")
     assert [tuple(r) for r in rows(database_url, "SELECT article_key, reason FROM extraction_failures")] == [("weifang/news/1000007", "no title")]
     assert rows(database_url, "SELECT rejected FROM crawl_runs")[0][0] == 1
@@ -115,7 +117,7 @@ def test_a_batch_that_cannot_be_written_is_spilled_not_lost(sqlite_url, open_sto
         raise OperationalError("INSERT", {}, Exception("server closed the connection unexpectedly"))
 
     monkeypatch.setattr(store, "_write", database_gone)
-    monkeypatch.setattr("pipelines.store.wait_exponential", lambda **_: lambda state: 0)
+    monkeypatch.setattr("newscrawl.pipelines.store.wait_exponential", lambda **_: lambda state: 0)
     store._flush_with_retries([make_article("1000008", "留下来。")])
     store.spider_closed(store.crawler.spider, "finished")
     assert len(attempts) == 2  # NEWSCRAWL_STORE_RETRIES
@@ -154,8 +156,13 @@ def test_a_changed_text_becomes_a_new_version_and_the_old_one_stays(database_url
     store._flush_with_retries([make_article("2000002", "会被删除。"), FetchFailure(url="http://x/a", reason="HTTP 503", http_status=503)])
     store._flush_with_retries([Removed(url="u", article_key="weifang/news/2000002", http_status=404)])
 
-    assert [tuple(r) for r in rows(database_url, "SELECT body, version, etag FROM articles WHERE article_key = 'weifang/news/2000001'")] == [("修改后的正文。", 2, '"v2"')]
-    versions = rows(database_url, "SELECT v.version, v.body FROM article_versions v JOIN articles a ON a.id = v.article_id WHERE a.article_key = 'weifang/news/2000001' ORDER BY v.version")
+    assert [tuple(r) for r in rows(database_url, "SELECT body, version, etag FROM articles WHERE article_key = 'weifang/news/2000001'")] == [
+        ("修改后的正文。", 2, '"v2"')
+    ]
+    versions = rows(
+        database_url,
+        "SELECT v.version, v.body FROM article_versions v JOIN articles a ON a.id = v.article_id WHERE a.article_key = 'weifang/news/2000001' ORDER BY v.version",
+    )
     assert [tuple(r) for r in versions] == [(1, "初版正文。"), (2, "修改后的正文。")]
     removed = rows(database_url, "SELECT removed_at IS NOT NULL, body FROM articles WHERE article_key = 'weifang/news/2000002'")
     assert [tuple(r) for r in removed] == [(True, "会被删除。")]  # marked, not deleted

@@ -7,12 +7,11 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
+from newscrawl.arguments import REDIS_HINT, MissingExtra, require_redis
+
 REDIS_URL_ENV = "NEWSCRAWL_REDIS_URL"
-INSTALL_HINT = "pip install -e '.[redis]'"
-
-
-class MissingExtra(RuntimeError):
-    """An optional part of newscrawl is asked for but not installed; the message names the pip line."""
+INSTALL_HINT = REDIS_HINT
+__all__ = ["INSTALL_HINT", "MissingExtra", "client", "redis_url", "shown"]
 
 
 def redis_url(explicit: str | None = None, settings: Any = None) -> str | None:
@@ -33,11 +32,9 @@ def redis_url(explicit: str | None = None, settings: Any = None) -> str | None:
 
 def client(url: str) -> Any:
     """A Redis client for `url` (bytes replies, the way scrapy-redis stores requests)."""
-    try:
-        import redis
-        import scrapy_redis  # noqa: F401 - checked here so the message below covers both
-    except ImportError:
-        raise MissingExtra(f"NEWSCRAWL_REDIS_URL is set but scrapy-redis is not installed: {INSTALL_HINT}") from None
+    require_redis()
+    import redis
+
     return redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10, health_check_interval=30)
 
 

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request
 from twisted.python.failure import Failure
 
 from newscrawl.gone import gone_reason
@@ -21,20 +22,27 @@ def is_pagination_text(text: str) -> bool:
     return text == NEXT_PAGE_TEXT or bool(PAGE_NUMBER.match(text))
 
 
+def failed_request(failure: Failure) -> Request:
+    """The request of an errback's failure (Scrapy sets the attribute; Twisted's type does not declare it)."""
+    request: Request = failure.request  # type: ignore[attr-defined]
+    return request
+
+
 def fetch_failure(spider: Any, failure: Failure, article_key: str | None) -> FetchFailure:
     """Log and count a request that failed for good (after the retries); the item records it in the archive."""
     response = getattr(failure.value, "response", None)
     status = response.status if response is not None else None
-    reason = f"HTTP {status}" if status else f"{failure.type.__name__}: {failure.getErrorMessage()}"
+    error_type = failure.type.__name__ if failure.type is not None else "Error"
+    reason = f"HTTP {status}" if status else f"{error_type}: {failure.getErrorMessage()}"
     if failure.check(IgnoreRequest) and ROBOTS in reason:
         # The site's own wish, not a download that failed: recorded, but it does not make the night unclean.
         spider.crawler.stats.inc_value("fetch/forbidden_by_robots")
-        spider.logger.info("not fetched, robots.txt forbids it: %s", failure.request.url)
+        spider.logger.info("not fetched, robots.txt forbids it: %s", failed_request(failure).url)
     else:
         spider.crawler.stats.inc_value("fetch/failed")
-        spider.crawler.stats.inc_value(f"fetch/failed/{failure.type.__name__}")
-        spider.logger.error("giving up on %s: %s", failure.request.url, reason)
-    return FetchFailure(url=failure.request.url, reason=reason, article_key=article_key, http_status=status)
+        spider.crawler.stats.inc_value(f"fetch/failed/{error_type}")
+        spider.logger.error("giving up on %s: %s", failed_request(failure).url, reason)
+    return FetchFailure(url=failed_request(failure).url, reason=reason, article_key=article_key, http_status=status)
 
 
 def count_article_page(spider: Any, item: Any) -> None:

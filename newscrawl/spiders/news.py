@@ -18,40 +18,55 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import datetime, timezone
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from newscrawl import arguments
 from newscrawl.extract_pool import GENERIC, ExtractError, ExtractPool, extract_article
 from newscrawl.items import Article, PageFailure
-from newscrawl.spiders.common import ChannelWatch, count_article_page, fetch_failure, is_pagination_text
+from newscrawl.spiders.common import ChannelWatch, count_article_page, failed_request, fetch_failure, is_pagination_text
 from newscrawl.urls import article_key_for, site_host
-
 
 
 class NewsSiteSpider(scrapy.Spider):
     name = "news"
-    start_urls: list[str] = []
+    start_urls: list[str] = []  # noqa: RUF012 - a subclass for one site sets these two (Scrapy's Spider attribute)
     article_pattern: str = ""
+    # Every -a argument and its form, checked before any request (newscrawl.arguments); empty means unset.
+    ARGUMENTS: ClassVar[dict[str, arguments.Parser]] = {
+        "start_urls": arguments.url_list,
+        "article_pattern": arguments.regex,
+        "max_list_pages": arguments.whole_number(0, 5),
+    }
 
     def __init__(self, start_urls: str | None = None, article_pattern: str | None = None, max_list_pages: str | int | None = None, **kwargs: Any):
+        given = {"start_urls": start_urls, "article_pattern": article_pattern, "max_list_pages": max_list_pages}
+        args = arguments.spider_arguments(self.name, self.ARGUMENTS, {**given, **kwargs})
+        self.check_required(given)
         super().__init__(**kwargs)
-        if start_urls:
-            self.start_urls = [u.strip() for u in start_urls.split(",") if u.strip()]
-        if article_pattern:
-            self.article_pattern = article_pattern
-        if not self.start_urls or not self.article_pattern:
-            raise ValueError("the news spider needs start_urls (list pages) and article_pattern (a regex for article URLs)")
+        if "start_urls" in args:
+            self.start_urls = args["start_urls"]
+        if "article_pattern" in args:
+            self.article_pattern = article_pattern  # type: ignore[assignment]
         self.article_re = re.compile(self.article_pattern)
-        self.max_list_pages = int(max_list_pages) if max_list_pages else None
+        self.max_list_pages = args.get("max_list_pages") or None
         self.list_pages_walked = 0
         self.seen_article_keys: set[str] = set()
         self.channel_watch = ChannelWatch()  # article links per list folder: a blind one means the site changed
         self.crawl_args = {"start_urls": self.start_urls, "article_pattern": self.article_pattern, "max_list_pages": self.max_list_pages}
+
+    @classmethod
+    def check_required(cls, given: dict[str, Any]) -> None:
+        """The site's list pages and article URL pattern: from the command line or from a subclass."""
+        if not given.get("start_urls") and not cls.start_urls:
+            raise arguments.ArgumentError("start_urls", "list page URLs like https://example.com/local/, separated by commas")
+        if not given.get("article_pattern") and not cls.article_pattern:
+            raise arguments.ArgumentError("article_pattern", r"a regular expression for article URLs, like '/\d{4}-\d{2}/\d{2}/c_\d+\.htm$'")
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.start_urls:
@@ -91,8 +106,8 @@ class NewsSiteSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             return [PageFailure(url=response.url, reason="not a text page")]
         warc = response.meta.get("warc") or {}
-        crawled_at = warc.get("date") or datetime.now(timezone.utc)
-        page = (GENERIC, response.url, response.body, response.headers.get("Content-Type", b"").decode("latin-1"), crawled_at)
+        crawled_at = warc.get("date") or datetime.now(UTC)
+        page = (GENERIC, response.url, response.body, (response.headers.get("Content-Type") or b"").decode("latin-1"), crawled_at)
         pool = ExtractPool.for_spider(self)
         if pool.runs_here():
             return self._article_items(response, warc, extract_article(*page))
@@ -110,7 +125,7 @@ class NewsSiteSpider(scrapy.Spider):
         return [item]
 
     def failed(self, failure: Failure) -> Any:
-        yield fetch_failure(self, failure, article_key_for(failure.request.url))
+        yield fetch_failure(self, failure, article_key_for(failed_request(failure).url))
 
 
 def _folder(url: str) -> str:

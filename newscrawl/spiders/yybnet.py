@@ -12,20 +12,20 @@ Navigation only: articles are found by the URL grammar, pages are read by pages/
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date, datetime, time, timezone
-from typing import Any
+from datetime import UTC, date, datetime, time
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from newscrawl import arguments
 from newscrawl.dates import BEIJING
 from newscrawl.extract_pool import YYBNET, ExtractError, ExtractPool, extract_article
-from newscrawl.incremental import is_truthy
 from newscrawl.items import Article, NotModified, PageFailure, Removed
-from newscrawl.spiders.common import ChannelWatch, count_article_page, fetch_failure, is_pagination_text
-from newscrawl.yybnet import DEFAULT_BASE_URL, known_channels, parse_article_url, parse_channel_list
+from newscrawl.spiders.common import ChannelWatch, count_article_page, failed_request, fetch_failure, is_pagination_text
+from newscrawl.yybnet import DEFAULT_BASE_URL, known_channels, parse_article_url
 
 
 def joined(response: TextResponse, href: str | None) -> str | None:
@@ -40,6 +40,11 @@ def joined(response: TextResponse, href: str | None) -> str | None:
 
 class YybnetSpider(scrapy.Spider):
     name = "yybnet"
+    # Every -a argument and its form, checked before any request (newscrawl.arguments); empty means unset.
+    ARGUMENTS: ClassVar[dict[str, arguments.Parser]] = {
+        "channels": arguments.channel_list, "cities": arguments.city_list, "base_url": arguments.web_url, "since": arguments.a_date,
+        "max_list_pages": arguments.whole_number(0, 5), "full": arguments.flag,
+    }  # fmt: skip
 
     def __init__(
         self,
@@ -51,23 +56,20 @@ class YybnetSpider(scrapy.Spider):
         full: str | bool = False,
         **kwargs: Any,
     ):
+        given = {"channels": channels, "cities": cities, "base_url": base_url, "since": since, "max_list_pages": max_list_pages, "full": full}
+        args = arguments.spider_arguments(self.name, self.ARGUMENTS, {**given, **kwargs})
         super().__init__(**kwargs)
-        if channels:
-            self.channels = parse_channel_list(channels)
-        else:
-            self.channels = known_channels(cities.split(",") if cities else None)
-        self.base_url = base_url.rstrip("/")
-        if not urlsplit(self.base_url).scheme:
-            raise ValueError(f"base_url needs a scheme, e.g. http://127.0.0.1:8000 (got {base_url!r})")
-        self.since: date | None = date.fromisoformat(since) if since else None
-        self.max_list_pages = int(max_list_pages) if max_list_pages else None
-        self.full = full  # read by the incremental middleware: "1" forces a complete pass
+        self.channels = args.get("channels") or known_channels(args.get("cities"))
+        self.base_url = args["base_url"].rstrip("/")
+        self.since: date | None = args.get("since")
+        self.max_list_pages = args.get("max_list_pages") or None
+        self.full = args.get("full", False)  # read by the incremental middleware: true forces a complete pass
         self.seen_article_keys: set[str] = set()
         self.list_pages_walked: dict[tuple[str, str], int] = {}
         self.channel_watch = ChannelWatch()  # article links per channel: a blind channel means the site changed
         self.crawl_args = {
             "channels": [f"{c}/{ch}" for c, ch in self.channels], "base_url": self.base_url,
-            "since": since, "max_list_pages": self.max_list_pages, "full": is_truthy(full),
+            "since": self.since.isoformat() if self.since else None, "max_list_pages": self.max_list_pages, "full": self.full,
         }  # fmt: skip
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -141,10 +143,11 @@ class YybnetSpider(scrapy.Spider):
                 return [Removed(url=first_url, article_key=key, http_status=response.status)]
             return [PageFailure(url=first_url, reason=f"redirected off the article to {response.url}", article_key=key)]
         if not isinstance(response, TextResponse):
-            return [PageFailure(url=response.url, reason=f"not a text page ({response.headers.get('Content-Type')})", article_key=key)]
+            content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+            return [PageFailure(url=response.url, reason=f"not a text page ({content_type})", article_key=key)]
         warc = response.meta.get("warc") or {}
-        crawled_at = warc.get("date") or datetime.now(timezone.utc)  # the WARC record's date, when archived
-        page = (YYBNET, response.url, response.body, response.headers.get("Content-Type", b"").decode("latin-1"), crawled_at)
+        crawled_at = warc.get("date") or datetime.now(UTC)  # the WARC record's date, when archived
+        page = (YYBNET, response.url, response.body, (response.headers.get("Content-Type") or b"").decode("latin-1"), crawled_at)
         pool = ExtractPool.for_spider(self)
         if pool.runs_here():
             return self._article_items(response, key, warc, extract_article(*page))
@@ -164,12 +167,12 @@ class YybnetSpider(scrapy.Spider):
         if self.since and item.published_at and item.published_at < datetime.combine(self.since, time(), BEIJING):
             self.crawler.stats.inc_value("yybnet/older_than_since")
             return []
-        item.etag = response.headers.get("ETag", b"").decode("latin-1") or None
-        item.last_modified = response.headers.get("Last-Modified", b"").decode("latin-1") or None
+        item.etag = (response.headers.get("ETag") or b"").decode("latin-1") or None
+        item.last_modified = (response.headers.get("Last-Modified") or b"").decode("latin-1") or None
         item.warc_file, item.warc_offset = warc.get("file"), warc.get("offset")
         return [item]
 
     def failed(self, failure: Failure) -> Any:
         """A request that failed for good (after the retries): logged, counted and recorded, never silent."""
-        ref = parse_article_url(failure.request.url)
+        ref = parse_article_url(failed_request(failure).url)
         yield fetch_failure(self, failure, ref.key if ref else None)
