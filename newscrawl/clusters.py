@@ -26,10 +26,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import cast
 
 import numpy as np
 from datasketch import MinHash
-from sqlalchemy import bindparam, delete, insert, select, text, update
+from sqlalchemy import Table, bindparam, delete, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
@@ -72,8 +73,8 @@ def band_rows(threshold: float, num_perm: int) -> tuple[int, int]:
     best, choice = float("inf"), (1, num_perm)
     for b in range(1, num_perm + 1):
         for r in range(1, num_perm // b + 1):
-            false_positive = np.trapezoid(1 - (1 - below**r) ** b, below)
-            false_negative = np.trapezoid((1 - above**r) ** b, above)
+            false_positive = float(np.trapezoid(1 - (1 - below**r) ** b, below))
+            false_negative = float(np.trapezoid((1 - above**r) ** b, above))
             if false_positive + false_negative < best:
                 best, choice = false_positive + false_negative, (b, r)
     return choice
@@ -85,29 +86,31 @@ def normalise(text: str) -> str:
 
 
 _PERMUTATIONS: dict[int, np.ndarray] = {}
+# A story is told in its first 100,000 characters; a huge page (20 MB of text) must not cost gigabytes here.
+MAX_COMPARED_CHARS = 100_000
+SHINGLES_PER_UPDATE = 20_000  # 20 MB of hash values per datasketch call
 
 
 def signature(item: Text, scheme: Scheme = SCHEME) -> np.ndarray | None:
     """The MinHash of the shingles of title and body, or None for a text too short to have one."""
-    chars = normalise(item.title) + "\n" + normalise(item.body)
+    chars = (normalise(item.title) + "\n" + normalise(item.body))[:MAX_COMPARED_CHARS]
     k = scheme.shingle
-    shingles = {chars[i : i + k].encode() for i in range(len(chars) - k + 1) if "\n" not in chars[i : i + k]}
+    shingles = list({chars[i : i + k].encode() for i in range(len(chars) - k + 1) if "\n" not in chars[i : i + k]})
     if not shingles:
         return None
     if scheme.num_perm not in _PERMUTATIONS:
         _PERMUTATIONS[scheme.num_perm] = MinHash(num_perm=scheme.num_perm, seed=SEED, scheme=MINHASH_SCHEME).permutations
     minhash = MinHash(num_perm=scheme.num_perm, seed=SEED, permutations=_PERMUTATIONS[scheme.num_perm], scheme=MINHASH_SCHEME)
-    minhash.update_batch(list(shingles))
+    for start in range(0, len(shingles), SHINGLES_PER_UPDATE):  # datasketch holds shingles x permutations at once
+        minhash.update_batch(shingles[start : start + SHINGLES_PER_UPDATE])
     return minhash.hashvalues.astype(np.uint32)
 
 
 def band_keys(sig: np.ndarray, scheme: Scheme = SCHEME) -> list[int]:
     """One signed 64-bit hash per LSH band (band number included, so equal rows of two bands differ)."""
     bands, rows = scheme.bands
-    return [
-        int.from_bytes(hashlib.blake2b(band.to_bytes(2, "big") + sig[band * rows : (band + 1) * rows].tobytes(), digest_size=8).digest(), "big", signed=True)
-        for band in range(bands)
-    ]  # fmt: skip
+    chunks = (band.to_bytes(2, "big") + sig[band * rows : (band + 1) * rows].tobytes() for band in range(bands))
+    return [int.from_bytes(hashlib.blake2b(chunk, digest_size=8).digest(), "big", signed=True) for chunk in chunks]
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -190,7 +193,7 @@ def _lock(connection: Connection) -> None:
 def update_clusters(connection: Connection, leaving: set[int], arriving: Mapping[int, Text], scheme: Scheme = SCHEME) -> None:
     """Take the `leaving` articles out of their clusters (splitting what only they held together), then put the
     `arriving` ones (id -> text; an article may be in both, for a new text) in, merging the clusters they link."""
-    table, bands = db.StoryMember.__table__, db.StoryBand.__table__
+    table, bands = cast(Table, db.StoryMember.__table__), cast(Table, db.StoryBand.__table__)
     if leaving:
         affected: set[int] = set()
         for chunk in _chunks(sorted(leaving)):
@@ -251,8 +254,10 @@ def update_clusters(connection: Connection, leaving: set[int], arriving: Mapping
 
 def _split(connection: Connection, cluster_id: int, scheme: Scheme) -> None:
     """Number a cluster that lost members again: what is still linked stays together, under its lowest id."""
-    table = db.StoryMember.__table__
-    members = {key: _unpack(sig) for key, sig in connection.execute(select(table.c.article_id, table.c.signature).where(table.c.cluster_id == cluster_id))}
+    table = cast(Table, db.StoryMember.__table__)
+    members = {
+        key: _unpack(sig) for key, sig in connection.execute(select(table.c.article_id, table.c.signature).where(table.c.cluster_id == cluster_id))
+    }
     renumbered = [{"key": key, "cluster": new} for key, new in components(members, scheme).items() if new != cluster_id]
     if renumbered:
         statement = update(table).where(table.c.article_id == bindparam("key")).values(cluster_id=bindparam("cluster"))

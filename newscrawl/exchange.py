@@ -42,7 +42,7 @@ import os
 import sys
 import uuid
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -69,6 +69,7 @@ from sqlalchemy import (
     tuple_,
     update,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
@@ -77,6 +78,7 @@ FORMAT = "newscrawl-archive"
 FORMAT_VERSION = 1
 FORMATS = ("jsonl", "csv", "parquet")
 BATCH_SIZE = 1000  # rows per page read, per insert, per Parquet row group
+SQL_NULL_JSON = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 # Tables rebuilt from the rows on import (full-text index, story clusters): never exported.
 DERIVED_TABLE_PREFIXES = ("search_", "story_")
 DERIVED_PREFIXES_ENV = "NEWSCRAWL_DERIVED_TABLE_PREFIXES"
@@ -197,14 +199,15 @@ def _query(table: Table, selection: Selection) -> Any:
     if not selection:
         return select(table)
     if table is articles:
-        columns = []
+        columns: list[ColumnElement[Any]] = []
         for column in table.columns:
             refs = [fk for fk in column.foreign_keys if fk.column.table is articles]
             if refs:  # a reprint keeps its link only to a selected first copy
                 first = articles.alias("first_copy")
                 chosen = exists().where(first.c.id == column, *selection.conditions(first))
-                column = case((chosen, column), else_=None).label(column.name)
-            columns.append(column)
+                columns.append(case((chosen, column), else_=None).label(column.name))
+            else:
+                columns.append(column)
         return select(*columns).where(*selection.conditions(articles))
     query = select(table)
     chosen_ids = select(articles.c.id).where(*selection.conditions(articles))
@@ -249,9 +252,8 @@ def _open_source(url: str) -> Engine:
     from newscrawl.db import make_engine
 
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        if not Path(parsed.database).exists():
-            raise ExchangeError(f"no archive at {parsed.database}")
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:" and not Path(parsed.database).exists():
+        raise ExchangeError(f"no archive at {parsed.database}")
     revision, head = migrate.current_revision(url), migrate.head_revision()
     if revision != head:
         raise ExchangeError(f"{_shown(url)} is at schema revision {revision}, not {head}: run `newscrawl db upgrade --url URL` first")
@@ -259,9 +261,11 @@ def _open_source(url: str) -> Engine:
 
 
 def _snapshot(connection: Connection) -> Connection:
-    """PostgreSQL: every page of every table read from one snapshot, while a crawl may be writing."""
+    """Every page of every table read from one snapshot, while a crawl may be writing."""
     if connection.dialect.name == "postgresql":
         connection.execution_options(isolation_level="REPEATABLE READ")
+    elif connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN")  # pysqlite opens no transaction for reads: WAL keeps this one's snapshot
     return connection
 
 
@@ -277,7 +281,7 @@ def export_jsonl(url: str, out: IO[str], selection: Selection | None = None) -> 
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "schema_revision": migrate.head_revision(),
-        "exported_at": datetime.now(timezone.utc).isoformat(),
+        "exported_at": datetime.now(UTC).isoformat(),
         "tables": [table.name for table in tables],
         "filters": selection.describe(),
     }
@@ -351,9 +355,12 @@ def export_parquet(url: str, path: Path, selection: Selection | None = None) -> 
     with pq.ParquetWriter(str(path), schema) as writer:
         for _, page in _article_pages(url, selection or Selection()):
             rows = [
-                {name: (json.dumps(value, ensure_ascii=False) if name in as_text and isinstance(value, (list, dict)) else value) for name, value in row.items()}
+                {
+                    name: (json.dumps(value, ensure_ascii=False) if name in as_text and isinstance(value, (list, dict)) else value)
+                    for name, value in row.items()
+                }
                 for row in page
-            ]  # fmt: skip
+            ]
             writer.write_table(pa.Table.from_pylist(rows, schema=schema))
             count += len(page)
     return count
@@ -386,7 +393,7 @@ def _check_header(number: int, header: dict[str, Any]) -> None:
         raise ExchangeError(f"archive format version {header.get('format_version')!r}: this newscrawl reads version {FORMAT_VERSION}")
     revision = header.get("schema_revision")
     try:
-        known = ScriptDirectory.from_config(migrate.alembic_config()).get_revision(revision) is not None
+        known = revision is not None and ScriptDirectory.from_config(migrate.alembic_config()).get_revision(revision) is not None
     except Exception:  # noqa: BLE001 - alembic raises several kinds for an unknown revision
         known = False
     if not known:
@@ -412,6 +419,9 @@ class _Loader:
         self.self_refs = [c.name for c in table.columns if self.key is not None and any(fk.column is self.key for fk in c.foreign_keys)]
         self.pending: list[dict[str, Any]] = []
         self.later: dict[str, list[dict[str, Any]]] = {name: [] for name in self.self_refs}
+        # None in a nullable JSON column was SQL NULL (an export reads JSON null and NULL alike): keep it NULL.
+        nullable_json = {c.name: bindparam(c.name, type_=SQL_NULL_JSON) for c in table.columns if c.nullable and isinstance(c.type, JSON)}
+        self.insert = table.insert().values(nullable_json) if nullable_json else table.insert()
         self.count = 0
 
     def add(self, number: int, row: Any) -> None:
@@ -427,6 +437,7 @@ class _Loader:
         except (ValueError, TypeError) as error:
             raise ExchangeError(f"line {number}: {self.table.name}.{name}: {error}") from None
         for name in self.self_refs:
+            assert self.key is not None  # self_refs are only looked for under a one-column key
             target = row.get(name)
             if target is not None and target >= row[self.key.name]:  # rows come in key order: not inserted yet
                 self.later[name].append({"_key": row[self.key.name], "_target": target})
@@ -438,12 +449,13 @@ class _Loader:
 
     def flush(self) -> None:
         if self.pending:
-            self.connection.execute(self.table.insert(), self.pending)
+            self.connection.execute(self.insert, self.pending)
             self.pending = []
 
     def finish(self) -> None:
         self.flush()
         for name, links in self.later.items():
+            assert self.key is not None  # rows wait in `later` only for a self_ref
             for start in range(0, len(links), BATCH_SIZE):
                 statement = update(self.table).where(self.key == bindparam("_key")).values({name: bindparam("_target")})
                 self.connection.execute(statement, links[start : start + BATCH_SIZE])
@@ -536,7 +548,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     """Add this module's subcommands to the `newscrawl` parser."""
     export = commands.add_parser("export", help="write the archive (jsonl) or its articles (csv, parquet) to a file or stdout")
     export.add_argument("--db", help="SQLAlchemy URL (default: $NEWSCRAWL_DATABASE_URL or sqlite:///data/newscrawl.db)")
-    export.add_argument("--format", default="jsonl", metavar="jsonl|csv|parquet", help="jsonl: every table, for `newscrawl import`; csv, parquet: the articles")
+    export.add_argument(
+        "--format", default="jsonl", metavar="jsonl|csv|parquet", help="jsonl: every table, for `newscrawl import`; csv, parquet: the articles"
+    )
     export.add_argument("--output", "-o", type=Path, help="the file to write (default: stdout; parquet needs one)")
     export.add_argument("--since", help="articles published from this date (YYYY-MM-DD, Beijing time) or time (ISO 8601) on")
     export.add_argument("--city", help="a city slug, e.g. weifang")
@@ -607,7 +621,7 @@ class _text_output:
 
     def __enter__(self) -> IO[str]:
         if self.path is not None:
-            self.stream = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            self.stream = open(self.path, "w", encoding="utf-8", newline="")
         else:
             sys.stdout.flush()
             self.stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
@@ -626,7 +640,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     url = database_url(args.db)
     if args.file == "-":
-        source: IO[str] = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
+        source: io.TextIOWrapper = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
     else:
         path = Path(args.file)
         if not path.is_file():

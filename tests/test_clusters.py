@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -19,7 +19,7 @@ from newscrawl.items import Article, Gone
 from newscrawl.migrate import upgrade
 from newscrawl.mirror.server import MirrorServer
 from newscrawl.mirror.site import MirrorSite
-from pipelines.dedup import content_fingerprint
+from newscrawl.pipelines.dedup import content_fingerprint
 
 BEIJING = timezone(timedelta(hours=8))
 LEAST = 0.95  # pairwise precision and recall against the mirror's story ids
@@ -33,7 +33,7 @@ def item_from_truth(row: dict) -> Article:
         url=row["url"], canonical_url=row["url"], article_key=key, city=city, channel=row["channel"], title=row["title"],
         body=row["body"], source=row["source"], authors=row["authors"], editors=row["editors"],
         published_at=datetime.fromisoformat(row["published_at"]), content_hash=content_fingerprint(row["body"]),
-        crawled_at=datetime(2026, 3, 1, tzinfo=timezone.utc),
+        crawled_at=datetime(2026, 3, 1, tzinfo=UTC),
     )  # fmt: skip
 
 
@@ -115,7 +115,10 @@ def test_written_articles_cluster_by_story_with_the_earliest_copy_canonical(data
     assert precision >= LEAST and recall >= LEAST, (precision, recall)
 
     # Canonical: the earliest published copy of the cluster (ties: lowest id); copies: the cluster's size.
-    rows = query(database_url, "SELECT s.article_key, s.cluster_id, s.canonical_key, s.copies, a.published_at, a.id FROM story_clusters s JOIN articles a ON a.article_key = s.article_key")
+    rows = query(
+        database_url,
+        "SELECT s.article_key, s.cluster_id, s.canonical_key, s.copies, a.published_at, a.id FROM story_clusters s JOIN articles a ON a.article_key = s.article_key",
+    )
     groups = defaultdict(list)
     for key, cluster_id, canonical, copies, published, article_id in rows:
         groups[cluster_id].append((key, canonical, copies, str(published), article_id))
@@ -158,7 +161,7 @@ def chain_item(name: str, number: int, minutes: int = 0, body: list[str] | None 
     url = f"https://www.yybnet.net/weifang/news/201708/{number}.html"
     return Article(
         url=url, canonical_url=url, article_key=f"weifang/news/{number}", city="weifang", channel="潍坊新闻", title=f"标题{name}",
-        body=text_, content_hash=content_fingerprint(text_), crawled_at=datetime(2026, 3, 1, tzinfo=timezone.utc),
+        body=text_, content_hash=content_fingerprint(text_), crawled_at=datetime(2026, 3, 1, tzinfo=UTC),
         published_at=datetime(2017, 8, 13, 9, tzinfo=BEIJING) + timedelta(minutes=minutes),
     )  # fmt: skip
 
@@ -240,7 +243,9 @@ def test_the_migration_clusters_rows_archived_before_it(database_url):
         engine.dispose()
     upgrade(database_url)
     assert sorted(query(database_url, "SELECT article_key, cluster_id, canonical_key, copies FROM story_clusters")) == [
-        ("k1", 1, "k2", 2), ("k2", 1, "k2", 2), ("k3", 3, "k3", 1),
+        ("k1", 1, "k2", 2),
+        ("k2", 1, "k2", 2),
+        ("k3", 3, "k3", 1),
     ]
 
 
@@ -262,3 +267,21 @@ def test_the_commands_rebuild_and_measure(sqlite_url, capsys):
     chosen = next(line for line in lines if line.endswith(" *")).split()
     assert chosen[:2] == [str(clusters.SCHEME.shingle), f"{clusters.SCHEME.threshold:.2f}"]
     assert float(chosen[3]) >= LEAST and float(chosen[4]) >= LEAST
+
+
+def test_a_huge_text_is_signed_in_bounded_pieces(monkeypatch):
+    import random
+
+    import numpy as np
+
+    from newscrawl import clusters
+    from newscrawl.indexes import Text
+
+    rng = random.Random(3)
+    body = "".join(chr(0x4E00 + rng.randrange(20000)) for _ in range(3000))
+    whole = clusters.signature(Text("标题", body))
+    monkeypatch.setattr(clusters, "SHINGLES_PER_UPDATE", 7)  # many datasketch calls: the minimum is the same
+    assert np.array_equal(clusters.signature(Text("标题", body)), whole)
+    monkeypatch.setattr(clusters, "MAX_COMPARED_CHARS", 1000)  # only the start of a huge text is compared
+    assert np.array_equal(clusters.signature(Text("标题", body)), clusters.signature(Text("标题", body[: 1000 - len("标题\n")])))
+    assert not np.array_equal(clusters.signature(Text("标题", body)), whole)

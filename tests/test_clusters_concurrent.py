@@ -9,13 +9,12 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 
-from test_clusters import item_from_truth, members, rebuilt, score
-
 from newscrawl import clusters, db
 from newscrawl.archive import Archive
 from newscrawl.migrate import upgrade
 from newscrawl.mirror.site import MirrorSite
-from pipelines.dedup import content_fingerprint
+from newscrawl.pipelines.dedup import content_fingerprint
+from test_clusters import item_from_truth, members, rebuilt, score
 
 WRITERS = 4
 BATCH = 1
@@ -53,7 +52,9 @@ def store(url: str, writer: int, barrier_path: str) -> int:
 
     clusters.apply = held_open
     engine = db.make_engine(url)
-    warm_up = replace(items[0], article_key=f"warm-up/{writer}", body=f"第{writer}位写入者的预热稿。" * 20, content_hash=content_fingerprint(f"warm-up/{writer}"))
+    warm_up = replace(
+        items[0], article_key=f"warm-up/{writer}", body=f"第{writer}位写入者的预热稿。" * 20, content_hash=content_fingerprint(f"warm-up/{writer}")
+    )
     Archive(engine).write([warm_up], run_id=None)  # the first write is slow: after it, the writers go in step
     open(f"{barrier_path}.{writer}", "w").close()
     while sum(os.path.exists(f"{barrier_path}.{n}") for n in range(WRITERS)) < WRITERS:

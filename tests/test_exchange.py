@@ -8,14 +8,15 @@ import json
 import math
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from conftest import REPO, load_jsonl, run_crawl
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table, Text, create_engine, event, insert, select, update
+from sqlalchemy import JSON, Column, ForeignKey, Integer, MetaData, Table, Text, create_engine, event, func, insert, null, select, update
 from sqlalchemy.engine import Engine
 
+from conftest import REPO, load_jsonl, run_crawl
 from newscrawl import cli, db, exchange, migrate
 from newscrawl.mirror.server import MirrorServer
 from newscrawl.mirror.site import MirrorSite, parse_faults
@@ -43,6 +44,21 @@ def dump(database_url: str) -> dict[str, list[dict]]:
         engine.dispose()
 
 
+def sql_nulls(database_url: str) -> dict[str, int]:
+    """Per JSON column, the rows holding SQL NULL (which `dump` cannot tell from a stored JSON null)."""
+    engine = db.make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            found = {}
+            for table in exchange.archive_tables():
+                for column in table.columns:
+                    if isinstance(column.type, JSON) and (count := connection.execute(select(func.count()).where(column.is_(None))).scalar()):
+                        found[f"{table.name}.{column.name}"] = count
+            return found
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory) -> str:
     """A SQLite archive of three nights (a faulty one, edits, removals), with a row in every table."""
@@ -51,14 +67,17 @@ def archive(tmp_path_factory) -> str:
     night(1, url)
     night(2, url, "-a", "full=1")
     engine = db.make_engine(url)
-    at = datetime(2017, 8, 15, 2, 3, 4, 567890, tzinfo=timezone.utc)
+    at = datetime(2017, 8, 15, 2, 3, 4, 567890, tzinfo=UTC)
     with engine.begin() as connection:
         first, last = connection.execute(select(db.Article.id).order_by(db.Article.id)).scalars().all()[:: ARTICLES - 1][:2]
         run = connection.execute(select(db.CrawlRun.id)).scalars().first()
         # Rows the mirror does not make happen, so that every table and column kind travels.
         connection.execute(insert(db.DeadLink), [{"article_key": "weifang/news/999", "url": "https://www.yybnet.net/weifang/news/201708/999.html",
                                                   "http_status": 404, "failures": 2, "first_failed_at": at, "last_failed_at": at, "retry_after": at + timedelta(days=2)}])  # fmt: skip
-        connection.execute(insert(db.ExtractionFailure), [{"run_id": run, "url": "https://www.yybnet.net/x", "article_key": None, "reason": "no body", "recorded_at": at}])
+        connection.execute(
+            insert(db.ExtractionFailure),
+            [{"run_id": run, "url": "https://www.yybnet.net/x", "article_key": None, "reason": "no body", "recorded_at": at}],
+        )
         connection.execute(insert(db.SuspectVersion), [{"article_id": last, "content_hash": "0" * 64, "title": "已删除", "source": None, "published_at": None,
                                                         "body": "该内容已删除。", "fetched_at": at, "run_id": run, "warc_file": "x.warc.gz", "warc_offset": 2**40, "reason": "keeps 7 of 900 characters"}])  # fmt: skip
         # A link to a row further on in the file: the import must set it once that row is in.
@@ -94,6 +113,7 @@ def test_round_trip_sqlite_to_sqlite(archive, tmp_path, capsys, monkeypatch):
     assert cli.main(["export", "--db", archive, "--format", "jsonl", "--output", str(file)]) == 0
     assert cli.main(["import", str(file), "--db", target]) == 0
     assert dump(target) == dump(archive)
+    assert sql_nulls(target) == sql_nulls(archive)
     assert rebuilt == [str(tmp_path / "copy.db")]
     assert migrate.is_current(target)
 
@@ -123,9 +143,9 @@ def test_pipe_sqlite_to_postgres_then_back_to_sqlite(archive, postgres_url, tmp_
     # Explicit ids were inserted: the sequences go on after the largest.
     engine = db.make_engine(postgres_url)
     with engine.begin() as connection:
-        run = connection.execute(insert(db.CrawlRun).values(spider="yybnet", started_at=datetime.now(timezone.utc)).returning(db.CrawlRun.id)).scalar_one()
+        run = connection.execute(insert(db.CrawlRun).values(spider="yybnet", started_at=datetime.now(UTC)).returning(db.CrawlRun.id)).scalar_one()
         failure = connection.execute(
-            insert(db.FetchFailure).values(url="u", reason="r", recorded_at=datetime.now(timezone.utc)).returning(db.FetchFailure.id)
+            insert(db.FetchFailure).values(url="u", reason="r", recorded_at=datetime.now(UTC)).returning(db.FetchFailure.id)
         ).scalar_one()
     engine.dispose()
     assert run == max(r["id"] for r in source["crawl_runs"]) + 1
@@ -235,7 +255,7 @@ def test_export_and_import_work_in_pages_of_the_batch_size(archive, tmp_path, mo
         exchange.export_jsonl(archive, out := Lines())
         exporting = False
         assert len(pages) == articles // 7 + 1 and all(limit == 7 for limit, _ in pages)
-        assert all(before < after for (_, before), (_, after) in zip(pages, pages[1:])), "each page is written before the next is read"
+        assert all(before < after for (_, before), (_, after) in pairwise(pages)), "each page is written before the next is read"
         file = tmp_path / "archive.jsonl"
         file.write_text("\n".join(written) + "\n", encoding="utf-8")
         target = f"sqlite:///{tmp_path / 'copy.db'}"
@@ -301,7 +321,7 @@ def test_parquet_without_pyarrow_says_what_to_install(archive, tmp_path, capsys,
 
 
 def test_bad_input_imports_nothing(archive, tmp_path, capsys):
-    code, out, _ = export(archive)
+    _, out, _ = export(archive)
     lines = out.splitlines()
     cases = {
         "cut off": "\n".join(lines[:-1]),  # the end line lost: a broken pipe
@@ -335,3 +355,52 @@ def test_scrapy_feed_exports_keep_working(mirror, truth, sqlite_url, tmp_path):
     with engine.connect() as connection:
         assert len(connection.execute(select(db.Article.id)).all()) == len(truth)  # and the archive still fills
     engine.dispose()
+
+
+def test_a_sqlite_export_reads_one_snapshot_while_a_crawl_writes(archive, tmp_path, monkeypatch):
+    import shutil
+
+    source = tmp_path / "live.db"
+    shutil.copy(archive.removeprefix("sqlite:///"), source)
+    live = f"sqlite:///{source}"
+    writer = db.make_engine(live)
+    articles, versions = db.Article.__table__, db.ArticleVersion.__table__
+    pages = exchange.read_pages
+
+    def read_pages_while_a_batch_lands(connection, table, selection):
+        for number, page in enumerate(pages(connection, table, selection)):
+            yield page
+            if table.name == "articles" and number == 0:  # a crawl commits an article and its version meanwhile
+                with writer.begin() as other:
+                    row = dict(other.execute(select(articles).limit(1)).mappings().one())
+                    new_id = other.execute(
+                        insert(articles).values({**row, "id": None, "article_key": "late/news/1"}).returning(articles.c.id)
+                    ).scalar()
+                    version = dict(other.execute(select(versions).limit(1)).mappings().one())
+                    other.execute(insert(versions).values({**version, "id": None, "article_id": new_id}))
+
+    monkeypatch.setattr(exchange, "BATCH_SIZE", 5)
+    monkeypatch.setattr(exchange, "read_pages", read_pages_while_a_batch_lands)
+    file, target = tmp_path / "archive.jsonl", f"sqlite:///{tmp_path / 'copy.db'}"
+    try:
+        assert cli.main(["export", "--db", live, "--output", str(file)]) == 0
+    finally:
+        writer.dispose()
+    assert cli.main(["import", str(file), "--db", target]) == 0  # the late version is not there without its article
+    assert dump(target) == dump(archive)
+
+
+def test_sql_null_in_a_json_column_stays_null(archive, tmp_path):
+    import shutil
+
+    source = tmp_path / "nulls.db"
+    shutil.copy(archive.removeprefix("sqlite:///"), source)
+    engine = db.make_engine(f"sqlite:///{source}")
+    with engine.begin() as connection:  # a run that ended before it counted its channels
+        connection.execute(update(db.CrawlRun.__table__).where(db.CrawlRun.id == 1).values(channel_links=null()))
+    engine.dispose()
+    file, target = tmp_path / "archive.jsonl", f"sqlite:///{tmp_path / 'copy.db'}"
+    assert cli.main(["export", "--db", f"sqlite:///{source}", "--output", str(file)]) == 0
+    assert cli.main(["import", str(file), "--db", target]) == 0
+    assert sql_nulls(target) == sql_nulls(f"sqlite:///{source}")
+    assert sql_nulls(target).get("crawl_runs.channel_links", 0) >= 1

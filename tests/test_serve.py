@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import socket
 import sqlite3
@@ -12,7 +13,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import json
 from contextlib import closing
 from pathlib import Path
 
@@ -25,7 +25,15 @@ pytest.importorskip("datasette", reason="newscrawl serve needs pip install -e '.
 
 # (article_key, channel, city, title, body, source, published_at in UTC)
 ARTICLES = [
-    ("weifang/news/1", "潍坊新闻", "weifang", "党建引领乡村振兴", "本报讯 潍坊日报记者报道，党建工作扎实推进。", "潍坊日报", "2017-03-01 02:00:00.000000"),
+    (
+        "weifang/news/1",
+        "潍坊新闻",
+        "weifang",
+        "党建引领乡村振兴",
+        "本报讯 潍坊日报记者报道，党建工作扎实推进。",
+        "潍坊日报",
+        "2017-03-01 02:00:00.000000",
+    ),
     ("weifang/news/2", "潍坊新闻", "weifang", "寿光蔬菜博览会开幕", "展会期间，党员志愿者服务游客。", "潍坊晚报", "2018-04-20 01:00:00.000000"),
     # The index finds 党，建 for 党建 and 潍坊 日报 for 潍坊日报 (separators drop out); LIKE must refuse them.
     ("weifang/shouguang/3", "寿光新闻", "weifang", "寿光举行党，建设研讨", "潍坊 日报的记者到场。", "寿光日报", "2017-12-31 17:00:00.000000"),
@@ -49,8 +57,18 @@ def write_archive(url: str) -> None:
                         " VALUES (:id, :key, :url, :url, :city, :channel, '[]', :title, :source, :published, '[\"张三\"]', '[]',"
                         " :body, '[]', :hash, :published, :published, :published, 1)"
                     ),
-                    {"id": number, "key": key, "url": f"https://www.yybnet.net/{key}.html", "city": city, "channel": channel,
-                     "title": title, "source": source, "published": published, "body": body, "hash": f"hash{number}"},
+                    {
+                        "id": number,
+                        "key": key,
+                        "url": f"https://www.yybnet.net/{key}.html",
+                        "city": city,
+                        "channel": channel,
+                        "title": title,
+                        "source": source,
+                        "published": published,
+                        "body": body,
+                        "hash": f"hash{number}",
+                    },
                 )
         from newscrawl import indexes
 
@@ -83,7 +101,9 @@ def served(archive):
     port = free_port()
     process = subprocess.Popen(
         serve_command("--db", f"sqlite:///{archive}", "--port", str(port)),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -155,6 +175,8 @@ def test_search_query_finds_the_like_rows_title_hits_first(served, archive, quer
 def test_search_without_letters_falls_back_to_like(served, archive):
     rows = get_json(served, "/archive/articles.json", _search="%", _shape="array")
     assert {row["id"] for row in rows} == {4}  # the percent sign taken literally
+    rows = get_json(served, "/archive/search.json", q="%", _shape="array")
+    assert {row["id"] for row in rows} == {4}  # the canned query as well
 
 
 def test_the_view_of_current_articles_searches_too(served, archive):
@@ -176,13 +198,29 @@ def test_facets_on_channel_source_city_and_beijing_year(served):
 
 def test_readme_queries_are_canned(served):
     names = {query["name"] for query in get_json(served, "/archive.json")["queries"]}
-    assert {"search", "source_word_year", "reprints", "top_authors", "last_runs", "extraction_failures",
-            "edited_articles", "last_night_failures", "channel_links", "channel_edits", "most_authors", "story_copies",
-            "stories_per_channel"} <= names
+    assert {
+        "search",
+        "source_word_year",
+        "reprints",
+        "top_authors",
+        "last_runs",
+        "extraction_failures",
+        "edited_articles",
+        "last_night_failures",
+        "channel_links",
+        "channel_edits",
+        "most_authors",
+        "story_copies",
+        "stories_per_channel",
+    } <= names
     rows = get_json(served, "/archive/source_word_year.json", source="潍坊日报", word="党建", year="2017", _shape="array")
     assert rows == [{"beijing_time": "2017-03-01 10:00:00", "channel": "潍坊新闻", "title": "党建引领乡村振兴"}]  # 党建 in the body
     assert get_json(served, "/archive/top_authors.json", _shape="array")[0]["articles"] == len(ARTICLES)
-    assert get_json(served, "/archive/most_authors.json", _shape="array")[0] == {"name": "张三", "articles": len(ARTICLES), "channels": len({a[1] for a in ARTICLES})}
+    assert get_json(served, "/archive/most_authors.json", _shape="array")[0] == {
+        "name": "张三",
+        "articles": len(ARTICLES),
+        "channels": len({a[1] for a in ARTICLES}),
+    }
     stories = get_json(served, "/archive/stories_per_channel.json", _shape="array")
     assert sum(row["articles"] for row in stories) == len(ARTICLES)  # every article has its cluster
 

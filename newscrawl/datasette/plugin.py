@@ -28,9 +28,20 @@ SEARCHABLE = ("articles", "articles_current")
 # Columns of the archive holding UTC times: the HTML pages show them in Beijing time.
 UTC_COLUMNS = frozenset(
     {
-        "published_at", "crawled_at", "first_seen_at", "last_seen_at", "changed_at", "removed_at",
-        "next_check_at", "started_at", "finished_at", "fetched_at", "recorded_at", "first_failed_at",
-        "last_failed_at", "retry_after",
+        "published_at",
+        "crawled_at",
+        "first_seen_at",
+        "last_seen_at",
+        "changed_at",
+        "removed_at",
+        "next_check_at",
+        "started_at",
+        "finished_at",
+        "fetched_at",
+        "recorded_at",
+        "first_failed_at",
+        "last_failed_at",
+        "retry_after",
     }
 )
 BEIJING = timedelta(hours=8)
@@ -51,7 +62,7 @@ def marked_snippet(body: str | None, query: str | None) -> str | None:
 
 @hookimpl
 def prepare_connection(conn):
-    conn.create_function("newscrawl_phrase", 1, lambda q: fts_phrase(q or "") or '""', deterministic=True)
+    conn.create_function("newscrawl_phrase", 1, lambda q: fts_phrase(q or ""), deterministic=True)  # NULL: LIKE alone
     conn.create_function("newscrawl_like", 1, lambda q: like_pattern(q or ""), deterministic=True)
     conn.create_function("newscrawl_snippet", 2, marked_snippet, deterministic=True)
 
@@ -130,7 +141,9 @@ class YearFacet(Facet):
             values = []
             for row in rows.rows[:size]:
                 selected = args.get(arg) == row["value"]
-                path = path_with_removed_args(self.request, {arg: row["value"]}) if selected else path_with_added_args(self.request, {arg: row["value"]})
+                path = (
+                    path_with_removed_args(self.request, {arg: row["value"]}) if selected else path_with_added_args(self.request, {arg: row["value"]})
+                )
                 values.append(
                     {
                         "value": row["value"],
