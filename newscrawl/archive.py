@@ -7,21 +7,21 @@ becomes the article's newest version and a new article_versions row, the earlier
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
-from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, case, delete, func, select, text, update
+from sqlalchemy import Table, bindparam, case, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.orm import Session
 
 from newscrawl import db, indexes
-from newscrawl.history import version_change
-from newscrawl.schedule import DEFAULT_AGES, next_check
 from newscrawl.gone import chars
+from newscrawl.history import version_change
 from newscrawl.items import Article, FetchFailure, Gone, NotModified, PageFailure, Removed
+from newscrawl.schedule import DEFAULT_AGES, next_check
 
 ARTICLE_FIELDS = (
     "url", "canonical_url", "city", "channel", "breadcrumbs", "title", "subtitle", "source", "published_at",
@@ -41,6 +41,12 @@ DEAD_STATUSES = (404, 410)
 # A link that answered 404/410 before it was ever archived waits 1, 2, 4, ... days (at most 90) for its next try.
 DEAD_LINK_FIRST_WAIT = timedelta(days=1)
 DEAD_LINK_MAX_WAIT = timedelta(days=90)
+
+
+def _key(item: Article) -> str:
+    """An archived article's key: the validate pipeline drops every article without one."""
+    assert item.article_key is not None, item.url
+    return item.article_key
 
 
 def dead_link_backoff(failures: int) -> timedelta:
@@ -114,19 +120,19 @@ class Archive:
         """Store a batch in one transaction; returns what happened, counted by COUNTS names."""
         counts: Counter = Counter()
         now = now or db.utcnow()
-        articles = sorted((item for item in batch if isinstance(item, Article)), key=lambda item: item.article_key)
+        articles = sorted((item for item in batch if isinstance(item, Article)), key=_key)
         others = [item for item in batch if not isinstance(item, Article)]
-        keys = sorted({item.article_key for item in batch if isinstance(item, (Article, NotModified, Removed))})
+        keys = sorted({_key(item) for item in articles} | {item.article_key for item in others if isinstance(item, (NotModified, Removed))})
         with Session(self.engine) as session, session.begin():
             self._lock_fingerprints(session, [item.content_hash for item in articles])
             existing = self._locked_rows(session, keys)
             inserted = self._insert_new(session, existing, batch, articles, run_id, now, counts)
-            for item in articles:
-                if item.article_key in inserted:
+            for article in articles:
+                if article.article_key in inserted:
                     continue
-                happened = self._article(session, existing, item, run_id, now)
+                happened = self._article(session, existing, article, run_id, now)
                 counts.update(happened)
-                row = existing.get(item.article_key)
+                row = existing.get(_key(article))
                 if row is not None and "articles_new" not in happened and not (self.keep_fetch_facts and row.next_check_at):
                     row.next_check_at = self._next_check(row, now)  # checked now: the next step of its ladder
             for item in others:
@@ -190,16 +196,17 @@ class Archive:
 
     def _article(self, session: Session, existing: dict[str, db.Article], item: Article, run_id: int | None, now: datetime) -> list[str]:
         """Insert or update one article; returns the counts it adds to."""
-        row = existing.get(item.article_key)
+        key = _key(item)
+        row = existing.get(key)
         if row is None:
             row = self._insert(session, item, run_id, now)
             if row is not None:
-                existing[item.article_key] = row
+                existing[key] = row
                 text_changed(session, row.id, None, item)
                 session.add(self._version(row, item, run_id, now))
                 return ["articles_new", "reprints"] if row.reprint_of_id is not None else ["articles_new"]
             # Another writer stored this key since we looked: update its row like any archived one.
-            row = existing[item.article_key] = self._locked_rows(session, [item.article_key])[item.article_key]
+            row = existing[key] = self._locked_rows(session, [key])[key]
         validators = row.etag, row.last_modified  # kept when the new text is held as suspect: the next revisit refetches it
         self._touch(row, item, run_id, now)
         if not self._differs(row, item):
@@ -261,7 +268,7 @@ class Archive:
                 db.SuspectVersion.article_id == row.id, db.SuspectVersion.content_hash == item.content_hash,
                 db.SuspectVersion.run_id == run_id if run_id is not None else db.SuspectVersion.run_id.is_(None),
             )  # fmt: skip
-            if session.execute(held).rowcount:
+            if cast(CursorResult, session.execute(held)).rowcount:
                 row.removed_at = row.removed_at or now
                 row.last_run_id = run_id
                 row.next_check_at = self._next_check(row, now)  # as for any removal seen
@@ -286,7 +293,7 @@ class Archive:
         """Forget the suspect versions of an article; returns how many there were."""
         if not self._suspects(session, existing, row):
             return 0
-        dropped = session.execute(delete(db.SuspectVersion).where(db.SuspectVersion.article_id == row.id)).rowcount
+        dropped = cast(CursorResult, session.execute(delete(db.SuspectVersion).where(db.SuspectVersion.article_id == row.id))).rowcount
         session.info["suspect_articles"]["held"].discard(row.id)
         return dropped
 
@@ -315,8 +322,14 @@ class Archive:
         return ["suspect"]
 
     def _insert_new(
-        self, session: Session, existing: dict[str, db.Article], batch: list[Any], articles: list[Article], run_id: int | None,
-        now: datetime, counts: Counter,
+        self,
+        session: Session,
+        existing: dict[str, db.Article],
+        batch: list[Any],
+        articles: list[Article],
+        run_id: int | None,
+        now: datetime,
+        counts: Counter,
     ) -> set[str]:
         """Insert the batch's first articles not archived yet in one multi-row statement; returns their keys.
 
@@ -339,7 +352,7 @@ class Archive:
             new.append(item)
         if not new:
             return set()
-        table = db.Article.__table__
+        table = cast(Table, db.Article.__table__)
         first_copy = self._first_copy_ids(session, sorted({item.content_hash for item in new if item.content_hash}))
         links = {item.article_key: first_copy.get(item.content_hash) if item.content_hash else None for item in new}
         statement = dialect_insert(session, table).on_conflict_do_nothing(index_elements=["article_key"])
@@ -360,7 +373,10 @@ class Archive:
         for item in stored:
             text_changed(session, inserted[item.article_key], None, item)
         if stored:
-            session.execute(db.ArticleVersion.__table__.insert(), [self._version_values(inserted[item.article_key], 1, item, run_id, now) for item in stored])
+            session.execute(
+                cast(Table, db.ArticleVersion.__table__).insert(),
+                [self._version_values(inserted[item.article_key], 1, item, run_id, now) for item in stored],
+            )
         counts.update(["articles_new"] * len(stored) + ["reprints" for item in stored if links[item.article_key] is not None])
         return set(inserted)
 
@@ -394,7 +410,9 @@ class Archive:
         found: dict[str, int] = {}
         for start in range(0, len(fingerprints), KEY_CHUNK):
             chunk = fingerprints[start : start + KEY_CHUNK]
-            query = select(db.Article.content_hash, func.min(db.Article.id)).where(db.Article.content_hash.in_(chunk)).group_by(db.Article.content_hash)
+            query = (
+                select(db.Article.content_hash, func.min(db.Article.id)).where(db.Article.content_hash.in_(chunk)).group_by(db.Article.content_hash)
+            )
             found.update((fingerprint, first_id) for fingerprint, first_id in session.execute(query))
         return found
 

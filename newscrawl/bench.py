@@ -32,9 +32,10 @@ import statistics
 import time
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from newscrawl.extract.charset import decode_html
 
@@ -259,7 +260,7 @@ def bench_extract(gold_dir: Path, tools: list[str] | None = None, *, score_path:
             started = time.perf_counter()
             try:
                 pred = run(html, label.get("url")) or {}
-            except Exception:  # a tool that crashes on a page scores zero there, and is counted
+            except Exception:  # noqa: BLE001 - a tool that crashes on a page scores zero there, and is counted
                 pred, failures = {}, failures + 1
             millis.append((time.perf_counter() - started) * 1000)
             for field, value in scoring.score_page(label, pred).items():
@@ -269,14 +270,12 @@ def bench_extract(gold_dir: Path, tools: list[str] | None = None, *, score_path:
 
     anchor_ms = {name: median_ms for name, _, median_ms, _ in rows}.get(ANCHOR_TOOL)
     ratio_title = f"× {ANCHOR_TOOL}"
-    header = (
-        f"{'tool':12s}" + "".join(f"{field:>13s}" for field in fields)
-        + f"{'ms/page':>10s}{ratio_title:>15s}{'errors':>8s}"
-    )
+    header = f"{'tool':12s}" + "".join(f"{field:>13s}" for field in fields) + f"{'ms/page':>10s}{ratio_title:>15s}{'errors':>8s}"
     lines = [f"pages: {len(pages)}  gold: {gold_dir}", header, "-" * len(header)]
     for name, means, median_ms, failures in rows:
         lines.append(
-            f"{name:12s}" + "".join(f"{means[field]:13.3f}" for field in fields)
+            f"{name:12s}"
+            + "".join(f"{means[field]:13.3f}" for field in fields)
             + f"{median_ms:10.1f}{speed_ratio(median_ms, anchor_ms):>15s}{failures:8d}"
         )
     return "\n".join(lines)

@@ -402,6 +402,7 @@ def _scratch_redis(server_url: str) -> tuple[str, Any]:
     for number in range(15, 0, -1):
         client = redis.Redis.from_url(f"{parts.scheme}://{parts.netloc}/{number}")
         if client.dbsize() == 0:
+
             def flush(client: Any = client) -> None:
                 client.flushdb()
                 client.close()
@@ -519,7 +520,9 @@ def bench_crawl(
     try:
         base_url = mirror.base_url
         sqlite_url = f"sqlite:///{work / 'archive.db'}"
-        sqlite = _single("sqlite", _crawl_command(base_url, sqlite_url, work, "sqlite", extensions, extra), REPO, _clean_env(True), work, "sqlite", mirror)
+        sqlite = _single(
+            "sqlite", _crawl_command(base_url, sqlite_url, work, "sqlite", extensions, extra), REPO, _clean_env(True), work, "sqlite", mirror
+        )
 
         bare = Row("bare scrapy", na="no URL list: the SQLite crawl did not finish")
         if not sqlite.na:

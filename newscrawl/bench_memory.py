@@ -37,8 +37,11 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Table
 
 from newscrawl import db
 from newscrawl.migrate import upgrade
@@ -48,8 +51,8 @@ from newscrawl.yybnet import DEFAULT_BASE_URL, channel_name, known_channels
 
 REPO = Path(__file__).resolve().parent.parent
 FILL_CHUNK = 20_000
-NOT_DUE = datetime(2100, 1, 1, tzinfo=timezone.utc)  # synthetic articles count as checked: none falls due during the nights
-OLD_START = datetime(2001, 1, 1, tzinfo=timezone.utc)  # synthetic articles: 2001-2010, never young
+NOT_DUE = datetime(2100, 1, 1, tzinfo=UTC)  # synthetic articles count as checked: none falls due during the nights
+OLD_START = datetime(2001, 1, 1, tzinfo=UTC)  # synthetic articles: 2001-2010, never young
 OLD_SPAN_DAYS = 10 * 365
 DAYS = (0, 1, 2)  # one crawl a night; the last is the one measured
 STAT_NAMES = ("incremental/skipped", "incremental/revisited", "store/not_modified", "downloader/request_count", "item_scraped_count")
@@ -75,13 +78,14 @@ def fill_archive(database_url: str, count: int, taken_keys: set[str], seed: int 
         return
     rng = random.Random(seed)
     channels = known_channels()
-    table = db.Article.__table__
+    table = cast(Table, db.Article.__table__)
     engine = db.make_engine(database_url)
     try:
         with engine.begin() as connection:
             if engine.dialect.name == "sqlite":
                 connection.exec_driver_sql("PRAGMA synchronous=OFF")
-            number, made, rows = 10_000_000, 0, []
+            number, made = 10_000_000, 0
+            rows: list[dict[str, Any]] = []
             while made < count:
                 number += 1
                 city, channel = channels[number % len(channels)]

@@ -41,7 +41,12 @@ def _requests(count: int, seed: int = 0):
         city, channel = rng.choice(CITIES), rng.choice(CHANNELS)
         article_id = rng.randrange(10**7, 10**8)
         url = f"https://www.yybnet.net/{city}/{channel}/20{rng.randrange(10, 27)}{rng.randrange(1, 13):02d}/{article_id}.html"
-        yield Request(url, callback=spider.parse_article, errback=spider.failed, meta={"article_key": f"{city}/{channel}/{article_id}"}, priority=-(n % 3)), spider
+        yield (
+            Request(
+                url, callback=spider.parse_article, errback=spider.failed, meta={"article_key": f"{city}/{channel}/{article_id}"}, priority=-(n % 3)
+            ),
+            spider,
+        )
 
 
 def bench_redis(url: str, count: int = 100_000) -> str:
@@ -72,12 +77,12 @@ def bench_redis(url: str, count: int = 100_000) -> str:
         seen = server.info("memory")["used_memory"] - before
     finally:
         server.flushdb()
-    scale = 1_000_000 / count
+    queued_mb, seen_mb = (size * 1_000_000 / count / 2**20 for size in (queued, seen))  # MB per million
     return "\n".join([
         f"Redis at {shown(url)}: {count} article requests queued and {count} fingerprints, scaled to a million",
-        f"queued requests: {queued / count:.0f} bytes each, {queued * scale / 2**20:.0f} MB per million ({count / queue_seconds:.0f} pushes/s from one client)",
-        f"fingerprints:    {seen / count:.0f} bytes each, {seen * scale / 2**20:.0f} MB per million",
-        f"redis: {queued * scale / 2**20:.0f} MB per million queued requests, {seen * scale / 2**20:.0f} MB per million fingerprints",
+        f"queued requests: {queued / count:.0f} bytes each, {queued_mb:.0f} MB per million ({count / queue_seconds:.0f} pushes/s from one client)",
+        f"fingerprints:    {seen / count:.0f} bytes each, {seen_mb:.0f} MB per million",
+        f"redis: {queued_mb:.0f} MB per million queued requests, {seen_mb:.0f} MB per million fingerprints",
     ])  # fmt: skip
 
 

@@ -17,6 +17,7 @@ import statistics
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -55,7 +56,7 @@ def tally(database_url: str, truths: list[dict[str, dict]], nights: int, budget:
     try:
         with Session(engine) as session:
             runs = list(session.scalars(select(db.CrawlRun).order_by(db.CrawlRun.id)))
-            night_of_run = {run.id: night for night, run in enumerate(runs)}
+            night_of_run: dict[int | None, int] = {run.id: night for night, run in enumerate(runs)}
             seen: dict[str, dict[str, int]] = {}  # article key -> body -> first night a version held it
             query = select(db.Article.article_key, db.ArticleVersion.body, db.ArticleVersion.run_id).join(db.Article)
             for key, body, run_id in session.execute(query):
@@ -87,7 +88,7 @@ def tally(database_url: str, truths: list[dict[str, dict]], nights: int, budget:
     }  # fmt: skip
 
 
-def is_old(row: dict[str, object], day: int) -> bool:
+def is_old(row: dict[str, Any], day: int) -> bool:
     """An edit of an article published over YOUNG_DAYS before it (or before the first night): nothing foretells it."""
     return day - int(row.get("first_published_day") or 0) > YOUNG_DAYS or not row.get("first_published_day")
 

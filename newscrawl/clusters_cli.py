@@ -90,7 +90,7 @@ def measure(articles: int, seeds: list[int], shingles: list[int], thresholds: li
         for threshold in thresholds:
             scheme = Scheme(k, threshold)
             tp = predicted = true = 0
-            for pages, sigs in zip(mirrors, signed):
+            for pages, sigs in zip(mirrors, signed, strict=True):
                 found = components(dict(enumerate(sigs)), scheme)
                 b, p, t = pairwise([found[i] for i in range(len(pages))], [story for story, _ in pages])
                 tp, predicted, true = tp + b, predicted + p, true + t

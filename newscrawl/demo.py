@@ -19,9 +19,12 @@ def run_demo(articles: int = 60, seed: int = 0, database_url: str = "sqlite:///d
         stats = run_spider(
             "yybnet",
             settings={
-                "NEWSCRAWL_DATABASE_URL": database_url, "LOG_LEVEL": "WARNING", "AUTOTHROTTLE_ENABLED": False,
-                "DOWNLOAD_DELAY": 0, "NEWSCRAWL_WARC_DIR": "data/demo-warc",  # never mixed into the real archive
-            },  # fmt: skip
+                "NEWSCRAWL_DATABASE_URL": database_url,
+                "LOG_LEVEL": "WARNING",
+                "AUTOTHROTTLE_ENABLED": False,
+                "DOWNLOAD_DELAY": 0,
+                "NEWSCRAWL_WARC_DIR": "data/demo-warc",  # never mixed into the real archive
+            },
             base_url=server.base_url,
         )
     print(f"crawl finished ({stats.get('finish_reason')}): {stats.get('response_received_count', 0)} pages fetched")
@@ -45,7 +48,8 @@ def show_archive(database_url: str) -> None:
                 print("\nnewest article:")
                 for name in ("article_key", "title", "subtitle", "source", "authors", "editors"):
                     print(f"  {name:13s} {getattr(sample, name)}")
-                print(f"  {'published_at':13s} {sample.published_at.astimezone(BEIJING).isoformat()} (Beijing time)")
+                published = sample.published_at.astimezone(BEIJING).isoformat() + " (Beijing time)" if sample.published_at else "-"
+                print(f"  {'published_at':13s} {published}")
                 print(f"  {'body':13s} {sample.body[:80]}…")
             runs = session.scalars(select(db.CrawlRun).order_by(db.CrawlRun.id.desc()).limit(1)).first()
             if runs is not None:

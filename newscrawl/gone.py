@@ -62,7 +62,10 @@ ERROR_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("404", r"(?<![\w.])404(?:\s*[-:：|]?\s*(?:not\s*found|error|错误|页面|出错))|(?:not\s*found|错误|error)\s*[:：(（]?\s*404(?!\d)"),
         # A line that starts with the gone verb or a bare "not found": 抱歉，已被删除！ / 文章已删除 / 出错了
         ("gone line", r"^" + _PREFIX + r"(?:(?:该|此|本)?" + _THING + r")?(?:已经?|已被)" + _GONE_VERB),
-        ("error line", r"^" + _PREFIX + r"(?:出错了|出错啦|发生错误|访问出错|无法显示|暂时无法访问|not\s*found|page\s*not\s*found|404)[\s!！。.~～]*$"),
+        (
+            "error line",
+            r"^" + _PREFIX + r"(?:出错了|出错啦|发生错误|访问出错|无法显示|暂时无法访问|not\s*found|page\s*not\s*found|404)[\s!！。.~～]*$",
+        ),
     )
 )
 # Whole titles that are a CMS's name for its error template, never a headline.

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -200,7 +200,7 @@ def changed_fields(previous: Mapping[str, Any], current: Mapping[str, Any]) -> l
     return changed
 
 
-def version_change(previous: Mapping[str, Any] | None, current: Mapping[str, Any]) -> tuple[str | None, int, int]:
+def version_change(previous: Mapping[Any, Any] | None, current: Mapping[Any, Any]) -> tuple[str | None, int, int]:  # Any keys: RowMapping too
     """(fields changed, characters added, characters removed) from `previous` to `current`.
 
     Both are mappings of the version fields (title, subtitle, source, published_at, byline, authors,
@@ -229,7 +229,7 @@ def _same_time(a: Any, b: Any) -> bool:
         return a is None and b is None
     if isinstance(a, datetime) and isinstance(b, datetime) and (a.tzinfo is None) != (b.tzinfo is None):
         # One read back from SQLite (naive, UTC), one from an item (aware).
-        a, b = (x.replace(tzinfo=timezone.utc) if x.tzinfo is None else x for x in (a, b))
+        a, b = (x.replace(tzinfo=UTC) if x.tzinfo is None else x for x in (a, b))
     return a == b
 
 
@@ -288,7 +288,7 @@ def body_hunks(old: str, new: str, context: int = CONTEXT) -> list[dict[str, Any
         end_break = old.find("\n", last.i2)
         end = min(last.i2 + context, len(old) if end_break < 0 else end_break)
         parts: list[tuple[str, str]] = []
-        for previous, edit in zip([None, *group], group):
+        for previous, edit in zip([None, *group], group, strict=False):  # each edit with the one before it
             if previous is not None and edit.i1 > previous.i2:
                 parts.append(("equal", old[previous.i2 : edit.i1]))
             if edit.i2 > edit.i1:
@@ -342,7 +342,7 @@ def _show_time(value: datetime | None, sep: str = " ") -> str:
     if value is None:
         return ""
     if value.tzinfo is None:  # SQLite hands back naive UTC
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(BEIJING).isoformat(sep=sep, timespec="seconds")
 
 
@@ -366,7 +366,20 @@ class ArchiveNotReady(RuntimeError):
     """The database is missing or not migrated far enough to read the history from."""
 
 
-VERSION_COLUMNS = ("version", "content_hash", "title", "subtitle", "source", "published_at", "byline", "authors", "editors", "body", "fetched_at", "run_id")
+VERSION_COLUMNS = (
+    "version",
+    "content_hash",
+    "title",
+    "subtitle",
+    "source",
+    "published_at",
+    "byline",
+    "authors",
+    "editors",
+    "body",
+    "fetched_at",
+    "run_id",
+)
 
 
 def _require_archive(database_url: str) -> None:
@@ -415,7 +428,7 @@ def history(database_url: str, article_key: str, fmt: str = "text", color: bool 
 
 
 def _pairs(versions: list[dict[str, Any]]) -> Iterator[tuple[dict[str, Any] | None, dict[str, Any]]]:
-    return zip([None, *versions], versions)
+    return zip([None, *versions], versions, strict=False)  # each version with the one before it
 
 
 def _history_text(facts: dict[str, Any], versions: list[dict[str, Any]], style: _Style) -> str:
@@ -433,7 +446,9 @@ def _history_text(facts: dict[str, Any], versions: list[dict[str, Any]], style: 
             continue
         fields, added, removed = version_change(previous, current)
         size = f"{fields.replace(',', ', ') if fields else 'no named field'}; +{added} -{removed} characters"
-        lines.append(style.bold(f"version {previous['version']} -> {current['version']}  seen {_show_time(current['fetched_at'])}") + f"{run}  ({size})")
+        lines.append(
+            style.bold(f"version {previous['version']} -> {current['version']}  seen {_show_time(current['fetched_at'])}") + f"{run}  ({size})"
+        )
         lines.extend(f"  {line}" for line in diff_lines(previous, current, style.color))
         if not fields:
             lines.append("  (only what is not shown here changed: images, breadcrumbs or the raw time text)")
@@ -442,7 +457,7 @@ def _history_text(facts: dict[str, Any], versions: list[dict[str, Any]], style: 
 
 def _history_json(facts: dict[str, Any], versions: list[dict[str, Any]]) -> dict[str, Any]:
     out = {name: _json_time(value) if isinstance(value, datetime) or name.endswith("_at") else value for name, value in facts.items()}
-    out["versions"] = []
+    out["versions"] = entries = []
     for previous, current in _pairs(versions):
         entry = {name: _json_time(value) if name in ("published_at", "fetched_at") else value for name, value in current.items()}
         entry["seen_at"] = entry.pop("fetched_at")
@@ -457,7 +472,7 @@ def _history_json(facts: dict[str, Any], versions: list[dict[str, Any]]) -> dict
                 ]
                 for name in changed_fields(previous, current)
             }  # fmt: skip
-        out["versions"].append(entry)
+        entries.append(entry)
     return out
 
 
@@ -571,4 +586,4 @@ def _table(rows: Sequence[dict[str, Any]]) -> str:
             str(row["chars_added"]) if edited else "-", str(row["chars_removed"]) if edited else "-", row["title"] or "",
         ))  # fmt: skip
     widths = [max(_width(row[i]) for row in table_rows) for i in range(len(columns))]
-    return "\n".join("  ".join(_pad(cell, width) for cell, width in zip(row, widths)).rstrip() for row in table_rows)
+    return "\n".join("  ".join(_pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in table_rows)

@@ -26,11 +26,12 @@ memory follows the night's work, not the archive's size.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from scrapy import Request, signals
@@ -80,10 +81,8 @@ class SchedulerWatch:
 
     async def emptied(self) -> None:
         while not self.event.is_set() and self.engine.running:  # a stopped crawl ends the wait
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.event.wait(), timeout=SCHEDULER_CHECK_SECONDS)
-            except TimeoutError:
-                pass
 
     def close(self) -> None:
         self.crawler.signals.disconnect(self._empty, signal=signals.scheduler_empty)
@@ -160,7 +159,7 @@ class IncrementalMiddleware:
         self.catching_up = last_run is not None and (last_run.status not in ("finished", "drift") or last_run.errors > 0)
         query = self._revisit_query(spider)
         if not self.full and query is not None:  # a full pass streams every row in process_start instead
-            now = self.now or datetime.now(timezone.utc)
+            now = self.now or datetime.now(UTC)
             budget = parse_budget(self.budget, archived)
             due_budget = max(budget, self.budget_min)  # due checks are never starved on a small archive
             # A check that falls due before the next night is done tonight rather than a day late.
@@ -263,7 +262,7 @@ class IncrementalMiddleware:
     def _revisitable(self, known: Archived, removed_too: bool = False) -> ArticleRef | None:
         """The article of an archived row, when the start revisits it: one of the spider's channels; removed ones when due."""
         ref = parse_article_url(known.canonical_url)
-        if ref is None or (ref.city, ref.channel) not in self.channels or known.removed and not (self.full or removed_too):
+        if ref is None or (ref.city, ref.channel) not in self.channels or (known.removed and not (self.full or removed_too)):
             return None
         return ref
 
@@ -308,7 +307,9 @@ class IncrementalMiddleware:
             keys = [r.meta["article_key"] for r in articles]
             archived, waiting = await asyncio.to_thread(self._lookup_links, keys) if articles else ({}, set())
         except SQLAlchemyError as error:  # still failing after the retries: fetch them all rather than lose them
-            logger.error("incremental: cannot look up the %d links of %s (%s: %s): all are fetched", len(articles), response.url, type(error).__name__, error)
+            logger.error(
+                "incremental: cannot look up the %d links of %s (%s: %s): all are fetched", len(articles), response.url, type(error).__name__, error
+            )
             self.stats.inc_value("incremental/lookups_failed")
             archived, waiting = {}, set()
         linked_new = False
@@ -338,7 +339,7 @@ class IncrementalMiddleware:
         return archived, self._dead_links_waiting([key for key in wanted if key not in archived])
 
     def _dead_links_waiting(self, keys: list[str]) -> set[str]:
-        now = self.now or datetime.now(timezone.utc)
+        now = self.now or datetime.now(UTC)
         waiting: set[str] = set()
         for start in range(0, len(keys), self.batch_size):
             query = select(db.DeadLink.article_key).where(
@@ -419,7 +420,7 @@ class IncrementalMiddleware:
 
     @staticmethod
     def _conditional(request: Request, known: Archived) -> Request:
-        headers = {}
+        headers: dict[str | bytes, str] = {}  # the key type of Headers.to_unicode_dict()
         if known.etag:
             headers["If-None-Match"] = known.etag
         if known.last_modified:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any, cast
 
 # Family names as matplotlib's font manager reports them, best first.
 CJK_FONTS = (
@@ -83,10 +84,11 @@ def articles_over_time(series: Mapping[str, Mapping[date, int]], path: Path, fon
     """Write a stacked bar chart of articles per day (per week or month over a longer span, see period_of) to
     `path` (PNG, or SVG/PDF by the suffix): one colour per label of `series` ({label: {day: articles}}), the
     biggest first. Returns the period drawn."""
+    import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
     from matplotlib.figure import Figure
-    import matplotlib
+    from matplotlib.ticker import MaxNLocator
 
     period = period_of(day for counts in series.values() for day in counts)
     binned: dict[str, dict[date, int]] = {}
@@ -114,10 +116,11 @@ def articles_over_time(series: Mapping[str, Mapping[date, int]], path: Path, fon
         axes = figure.add_subplot()
         colours = matplotlib.colormaps["tab10"]
         bottom = [0] * len(starts)
+        days: Any = starts  # matplotlib.dates converts dates; the stubs of bar() want numbers
         for index, (label, counts) in enumerate(layers.items()):
             heights = [counts.get(start, 0) for start in starts]
-            axes.bar(starts, heights, width=0.8 * PERIOD_DAYS[period], align="edge", bottom=bottom, label=label, color=colours(index % colours.N))
-            bottom = [b + h for b, h in zip(bottom, heights)]
+            axes.bar(days, heights, width=0.8 * PERIOD_DAYS[period], align="edge", bottom=bottom, label=label, color=colours(index % colours.N))
+            bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
         if starts:
             locator = AutoDateLocator()
             axes.xaxis.set_major_locator(locator)
@@ -128,7 +131,7 @@ def articles_over_time(series: Mapping[str, Mapping[date, int]], path: Path, fon
         axes.set_ylabel("articles")
         axes.set_xlabel(f"{period} published (Beijing time)")
         axes.set_title(f"articles per {period} and channel{note}")
-        axes.yaxis.get_major_locator().set_params(integer=True)
+        cast(MaxNLocator, axes.yaxis.get_major_locator()).set_params(integer=True)  # a linear axis: AutoLocator, a MaxNLocator
         axes.grid(axis="y", alpha=0.3)
         figure.savefig(path)
     return period

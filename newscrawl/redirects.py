@@ -36,7 +36,7 @@ def may_refresh(body: bytes, content_type: str | None = None) -> bool:
 
 
 class LazyMetaRefreshMiddleware(MetaRefreshMiddleware):
-    def process_response(self, request: Any, response: Any) -> Any:
+    def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:  # `spider`: as the base; never passed
         if isinstance(response, HtmlResponse):
             content_type = response.headers.get(b"Content-Type")
             if not may_refresh(response.body, content_type.decode("latin-1") if content_type else None):

@@ -47,7 +47,10 @@ def parse_budget(value: str | int | float | None, archived: int) -> int:
 
 
 def next_check(
-    published_at: datetime | None, checked_at: datetime, changed_at: datetime | None = None, removed_at: datetime | None = None,
+    published_at: datetime | None,
+    checked_at: datetime,
+    changed_at: datetime | None = None,
+    removed_at: datetime | None = None,
     ages: Sequence[float] = DEFAULT_AGES,
 ) -> datetime:
     """The first step of the ladder after `checked_at`; the ladder starts at publication, or at the last change or removal seen."""

@@ -30,7 +30,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from newscrawl.db import database_url
 
     path, problem = sqlite_path(database_url(args.db))
-    if problem:
+    if problem or path is None:
         print(f"newscrawl serve: {problem}", file=sys.stderr)
         return EXIT_USAGE
     try:

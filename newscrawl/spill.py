@@ -35,7 +35,7 @@ class SpillError(ValueError):
 def item_from_json(row: dict[str, Any]) -> Any:
     """The item a spill line holds (the inverse of the store pipeline's spill writer)."""
     if len(row) == 1:
-        (name, values), = row.items()
+        ((name, values),) = row.items()
         if name not in ITEM_TYPES or not isinstance(values, dict):
             raise SpillError(f"unknown item {name!r}")
         return ITEM_TYPES[name](**values)

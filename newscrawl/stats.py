@@ -14,6 +14,8 @@ import argparse
 import json
 import sys
 from collections import defaultdict
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -137,17 +139,18 @@ class Stats:
         if self.connection.execute(select(literal(1)).select_from(CLUSTERS).limit(1)).first() is None:
             return {"built": False, "note": "story clusters are not built yet (the story_clusters view is empty)", "stories": []}
         c, s = CURRENT.c, CLUSTERS.c
-        copies = func.count(distinct(c.id))
+        copies, channels = func.count(distinct(c.id)), func.count(distinct(c.channel))
         groups = self._where(
-            select(s.cluster_id, func.min(s.canonical_key).label("canonical_key"), copies.label("copies"), func.count(distinct(c.channel)).label("channels"))
+            select(s.cluster_id, func.min(s.canonical_key).label("canonical_key"), copies.label("copies"), channels.label("channels"))
             .select_from(CLUSTERS.join(CURRENT, c.article_key == s.article_key))
         ).group_by(s.cluster_id).having(copies > 1)  # fmt: skip
         overall = self.connection.execute(select(func.count(), func.sum(groups.subquery().c.copies))).one()
         rows = self.connection.execute(groups.order_by(copies.desc(), func.min(s.canonical_key)).limit(top)).all()
         keys = [row.canonical_key for row in rows]
-        titles = {key: title for key, title in self.connection.execute(select(db.Article.article_key, db.Article.title).where(db.Article.article_key.in_(keys)))}
+        titles = dict(self.connection.execute(select(db.Article.article_key, db.Article.title).where(db.Article.article_key.in_(keys))).all())
         stories = [
-            {"cluster_id": row.cluster_id, "canonical_key": row.canonical_key, "title": titles.get(row.canonical_key), "copies": row.copies, "channels": row.channels}
+            {"cluster_id": row.cluster_id, "canonical_key": row.canonical_key, "title": titles.get(row.canonical_key),
+             "copies": row.copies, "channels": row.channels}
             for row in rows
         ]  # fmt: skip
         note = None if stories else "no story has more than one copy"
@@ -158,7 +161,7 @@ class Stats:
         c = CURRENT.c
         query = self._where(select(c.published_date, c.channel, func.min(c.article_key), func.count()).where(c.published_date.is_not(None)))
         rows = self.connection.execute(query.group_by(c.published_date, c.channel)).all()
-        return [(_day(day), channel, key.rsplit("/", 1)[0], n) for day, channel, key, n in rows]
+        return [(str(day)[:10], channel, key.rsplit("/", 1)[0], n) for day, channel, key, n in rows]  # as _day, never None here
 
 
 def collect(database_url: str, since: datetime | None = None, by: str = "channel", top: int = DEFAULT_TOP) -> dict[str, Any]:
@@ -201,11 +204,11 @@ def _share(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "-"
 
 
-def _grid(rows: list[tuple[str, ...]], right: set[int] = frozenset()) -> list[str]:
+def _grid(rows: Sequence[tuple[str, ...]], right: AbstractSet[int] = frozenset()) -> list[str]:
     widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for row in rows:
-        cells = [" " * (w - _width(cell)) + cell if i in right else _pad(cell, w) for i, (cell, w) in enumerate(zip(row, widths))]
+        cells = [" " * (w - _width(cell)) + cell if i in right else _pad(cell, w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))]
         lines.append("  ".join(cells).rstrip())
     return lines
 
@@ -228,12 +231,9 @@ def render_table(report: dict[str, Any]) -> str:
             f"published {totals['first_day']} to {totals['last_day']} (Beijing time) on {totals['days']} days;"
             f" busiest {busiest['day']} with {busiest['articles']}"
         )
-    lines.append(
-        "coverage: "
-        + ", ".join(f"{name[5:]} {_share(totals[name], n)} ({totals[name]})" for name in COVERAGE)
-    )
+    lines.append("coverage: " + ", ".join(f"{name[5:]} {_share(totals[name], n)} ({totals[name]})" for name in COVERAGE))
 
-    rows = [(f"by {by}", "articles", "source", "authors", "time", "subtitle")]
+    rows: list[tuple[str, ...]] = [(f"by {by}", "articles", "source", "authors", "time", "subtitle")]
     for row in report["breakdown"]:
         rows.append((row[by] or NONE_LABEL[by], str(row["articles"]), *(_share(row[name], row["articles"]) for name in COVERAGE)))
     lines += ["", *_grid(rows, right={1, 2, 3, 4, 5})]
@@ -268,7 +268,7 @@ def render(report: dict[str, Any], fmt: str) -> str:
     return render_table(report)
 
 
-def write_plot(database_url: str, path: Path, since: datetime | None = None, font: str | None | bool = True) -> str | None:
+def write_plot(database_url: str, path: Path, since: datetime | None = None, font: str | bool | None = True) -> str | None:
     """Draw the articles per day and channel into `path`; returns a warning line when no CJK font is
     installed (channels are then labelled by slug). `font`: True to look one up, else the font to use."""
     from newscrawl import plot
@@ -351,6 +351,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(f"newscrawl stats: {error}", file=sys.stderr)
         return 1
     except OperationalError as error:
-        print(f"newscrawl stats: cannot read {make_url(url).render_as_string(hide_password=True)}: {error.orig or error}".splitlines()[0], file=sys.stderr)
+        print(
+            f"newscrawl stats: cannot read {make_url(url).render_as_string(hide_password=True)}: {error.orig or error}".splitlines()[0],
+            file=sys.stderr,
+        )
         return 1
     return 0

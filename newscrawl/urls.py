@@ -20,7 +20,7 @@ def site_host(host: str) -> str:
     host = host.lower().split(":")[0]
     for prefix in HOST_PREFIXES:
         if host.startswith(prefix):
-            return host[len(prefix):]
+            return host[len(prefix) :]
     return host
 
 

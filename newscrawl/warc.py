@@ -40,7 +40,7 @@ from collections import Counter
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -89,11 +89,11 @@ def warc_date(moment: datetime | str) -> str:
         return moment
     if moment.tzinfo is None:
         raise ValueError(f"naive datetime {moment!r}: give aware times")
-    return datetime_to_iso_date(moment.astimezone(timezone.utc).replace(tzinfo=None), use_micros=True)
+    return datetime_to_iso_date(moment.astimezone(UTC).replace(tzinfo=None), use_micros=True)
 
 
 def parse_warc_date(value: str) -> datetime:
-    return iso_date_to_datetime(value).replace(tzinfo=timezone.utc)
+    return iso_date_to_datetime(value).replace(tzinfo=UTC)
 
 
 # --- writing -------------------------------------------------------------------------------------------
@@ -169,7 +169,7 @@ class WarcWriterMiddleware:
         if "cached" in response.flags:  # an HTTP cache hit was archived when it was fetched
             self.stats.inc_value("warc/skipped_cached")
             return response
-        received = datetime.now(timezone.utc)
+        received = datetime.now(UTC)
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -203,7 +203,7 @@ class WarcWriterMiddleware:
 
     def _archive(self, request: Request, response: Response, received: datetime) -> _Archived:
         """On the writing thread: the exchange whole in the file, or nothing of it and the reason."""
-        self._counts = counts = Counter()
+        self._counts = counts = Counter[str]()
         if self.failure is not None:
             return _Archived(error=f"WARC writing stopped after an earlier failure ({self.failure})", counts=counts)
         start = None
@@ -247,7 +247,7 @@ class WarcWriterMiddleware:
     def _close_file(self) -> None:
         if self.file is not None:
             self.file.close()
-            logger.info("closed WARC file %s", self.warc_dir / self.file_name)
+            logger.info("closed WARC file %s", self.warc_dir / self.file_name if self.file_name else self.warc_dir)
         self.file = self.file_name = None
 
     def _abandon(self) -> None:
@@ -261,7 +261,7 @@ class WarcWriterMiddleware:
 
     def _open(self) -> None:
         self.warc_dir.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
         while True:
             self.serial += 1
             name = f"newscrawl-{stamp}-{self.pid}-{self.serial:05d}.warc.gz"
@@ -461,7 +461,7 @@ def read_record(warc_dir: Path, file: str, offset: int) -> ArchivedResponse:
                 record = next(records)
             except StopIteration:
                 record = None
-            except Exception as error:  # noqa: BLE001 - warcio meets a damaged record with all kinds of errors
+            except Exception as error:  # warcio meets a damaged record with all kinds of errors
                 raise ArchiveLoadFailed(f"damaged record at {file}:{offset} ({type(error).__name__}: {error})") from error
             if record is None or record.format != "warc" or record.rec_type not in ("response", "revisit"):
                 raise ArchiveLoadFailed(f"no response record at {file}:{offset}")

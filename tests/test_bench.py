@@ -9,7 +9,6 @@ from newscrawl.mirror.export import export_labelled_set
 from newscrawl.mirror.site import MirrorSite
 
 
-
 def test_newscrawl_alone_on_a_labelled_mirror_set(tmp_path):
     export_labelled_set(MirrorSite(articles=6, seed=2), tmp_path)
     table = bench_extract(tmp_path, ["newscrawl"])

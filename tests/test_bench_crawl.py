@@ -6,7 +6,7 @@ import asyncio
 import http.client
 import os
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from scrapy.http import HtmlResponse, Request
@@ -21,7 +21,7 @@ from newscrawl.spiders.yybnet import YybnetSpider
 from newscrawl.yybnet import known_channels
 
 CRASH_MARK = "/crash/"
-NOW = datetime(2021, 6, 2, tzinfo=timezone.utc)
+NOW = datetime(2021, 6, 2, tzinfo=UTC)
 
 
 def crash_on_marked_pages(kind, url, body, content_type, crawled_at):
@@ -183,8 +183,6 @@ def test_bench_crawl_compares_the_crawl_with_bare_scrapy(monkeypatch, tmp_path):
     assert bare[4] == "1.00" and float(sqlite[4]) == pytest.approx(float(sqlite[3]) / float(bare[3]), abs=0.01)
     assert rows["postgresql"][:1] == ["n/a:"] and rows["1 workers (redis+pg)"][:1] == ["n/a:"]
     last = table.splitlines()[-1]
-    assert re.fullmatch(
-        r"crawl: bare scrapy [\d.]+ p/s; sqlite [\d.]+ p/s \([\d.]+x\); postgresql n/a; 1 workers n/a", last
-    ), last
+    assert re.fullmatch(r"crawl: bare scrapy [\d.]+ p/s; sqlite [\d.]+ p/s \([\d.]+x\); postgresql n/a; 1 workers n/a", last), last
     # What bare Scrapy fetched is what the crawl fetched, and the crawl stored every article.
     assert (tmp_path / "bench" / "urls.txt").read_text().count("\n") == pages - 1  # robots.txt is its own

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -31,7 +31,7 @@ def test_the_synthetic_archive_is_old_articles_of_the_mirrors_channels_that_avoi
     assert len(keys) == 90 and not keys & taken
     assert all(parse_article_url(row.canonical_url).key == row.article_key for row in rows)
     assert {(row.city, row.article_key.split("/")[1]) for row in rows} == set(known_channels())  # every channel
-    assert max(row.published_at for row in rows) < datetime(2011, 1, 1, tzinfo=timezone.utc)  # never young
+    assert max(row.published_at for row in rows) < datetime(2011, 1, 1, tzinfo=UTC)  # never young
     assert all(row.etag and row.last_modified and row.removed_at is None for row in rows)
 
 

@@ -6,13 +6,15 @@ import re
 
 import pytest
 
-from newscrawl.bench_revisits import YOUNG_DAYS, best_chance, bench_revisits, is_old, line, old_edits_line
+from newscrawl.bench_revisits import YOUNG_DAYS, bench_revisits, best_chance, is_old, line, old_edits_line
 
 
 def test_a_budget_of_the_whole_archive_catches_every_edit_the_night_it_is_made():
     table = bench_revisits(nights=3, articles=30, budgets=("100%",))
     last = table.splitlines()[-1]
-    match = re.fullmatch(r"edits caught (\d+)% \((\d+) of (\d+)\), median delay (\S+) nights, revisits per night ([\d.]+) \(budget 100% of (\d+) archived\)", last)
+    match = re.fullmatch(
+        r"edits caught (\d+)% \((\d+) of (\d+)\), median delay (\S+) nights, revisits per night ([\d.]+) \(budget 100% of (\d+) archived\)", last
+    )
     assert match, last
     caught, edits = int(match[2]), int(match[3])
     assert edits > 0 and caught == edits and match[4] == "0"

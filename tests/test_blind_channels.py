@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from conftest import MIRROR_ARTICLES, REPO
-
 from newscrawl import db
 from newscrawl.mirror.server import MirrorServer
 from newscrawl.mirror.site import MirrorSite
@@ -41,7 +40,20 @@ class RenamedLinks:
 
 
 def crawl(base_url: str, database_url: str, data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "newscrawl.cli", "crawl", "--data-dir", str(data_dir), "--db", database_url, "-a", f"base_url={base_url}", *FAST, *args]
+    command = [
+        sys.executable,
+        "-m",
+        "newscrawl.cli",
+        "crawl",
+        "--data-dir",
+        str(data_dir),
+        "--db",
+        database_url,
+        "-a",
+        f"base_url={base_url}",
+        *FAST,
+        *args,
+    ]
     return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
 
 
@@ -80,8 +92,7 @@ def test_channel_counts_are_combined_over_workers():
     assert list(blind) == ["weifang/news"]
     assert blind["weifang/news"]["list_pages"] == 2 and blind["weifang/news"]["examples"] == ["/weifang/news/201708/1.shtml"]
     assert blind_reason("weifang/news", blind["weifang/news"]) == (
-        "weifang/news: 2 list pages linked no article URL; 1 links under the channel do not match the URL grammar "
-        "(e.g. /weifang/news/201708/1.shtml)"
+        "weifang/news: 2 list pages linked no article URL; 1 links under the channel do not match the URL grammar (e.g. /weifang/news/201708/1.shtml)"
     )
     c = ChannelWatch()
     c.list_page("x", "/x/")

@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 from fixture_cases import FIXTURES
-
 from newscrawl import migrate
 from newscrawl.cli import main
 

@@ -27,7 +27,6 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.exc import OperationalError
 
 from newscrawl import db, operate
-from newscrawl.migrate import upgrade
 from newscrawl.diskspace import (
     LOW_DISK_SPACE,
     DiskSpaceGuard,
@@ -38,6 +37,7 @@ from newscrawl.diskspace import (
     is_disk_full,
     start_refusal,
 )
+from newscrawl.migrate import upgrade
 from newscrawl.warc import WarcWriterMiddleware, iter_responses, read_record
 
 TESTS = Path(__file__).resolve().parent
@@ -183,7 +183,9 @@ def tmpfs(tmp_path):
         mount_point = tmp_path / f"tmpfs-{len(mounted)}"
         mount_point.mkdir()
         try:
-            done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount_point)], capture_output=True, text=True, timeout=30)
+            done = subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount_point)], capture_output=True, text=True, timeout=30
+            )
         except FileNotFoundError:
             pytest.skip("no mount command here")
         if done.returncode != 0:
@@ -242,7 +244,7 @@ def test_a_real_full_filesystem_under_the_sqlite_database(tmpfs, mirror, truth, 
     articles, runs = stored(database_url)
     # The run's own closing write may not fit either: then its row stays 'running' (newscrawl crawl marks it
     # interrupted next time, and the next run walks every list page), never 'finished'.
-    assert len(runs) == 1 and (runs[0].status == "running" or runs[0].status == "failed" and runs[0].finish_reason.startswith("disk_full; "))
+    assert len(runs) == 1 and (runs[0].status == "running" or (runs[0].status == "failed" and runs[0].finish_reason.startswith("disk_full; ")))
     assert 0 < len(articles) < len(truth)
     assert mismatches(articles, truth) == []  # what was stored is whole
     assert_every_row_has_its_whole_record(database_url, warc_dir)

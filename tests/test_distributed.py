@@ -15,17 +15,18 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from conftest import REPO, WARC_ROOT, run_crawl
 from sqlalchemy import func, select
-from test_e2e import mismatches, stored
 
+from conftest import REPO, WARC_ROOT, run_crawl
 from newscrawl import db
 from newscrawl.operate import EXIT_OK, EXIT_USAGE
 from newscrawl.urls import yybnet_ref
 from newscrawl.warc import iter_responses
+from test_e2e import mismatches, stored
 
 TTL = 6  # seconds a killed worker's busy mark outlives it
 SLOW = ["-s", "DOWNLOAD_DELAY=0.08", "-s", "CONCURRENT_REQUESTS=2", "-s", "NEWSCRAWL_STORE_BATCH_SIZE=2"]
@@ -136,9 +137,9 @@ def test_a_sigkilled_worker_stalls_nobody_and_the_next_run_completes_the_archive
 
 def test_leftovers_of_a_killed_run_in_redis_make_a_new_run_skip_nothing(mirror, truth, postgres_url, redis_url, tmp_path):
     import redis
+    from scrapy import Request
 
     from newscrawl.fingerprint import ArticleKeyFingerprinter
-    from scrapy import Request
 
     client = redis.Redis.from_url(redis_url)
     fingerprints = ArticleKeyFingerprinter()
@@ -238,7 +239,16 @@ def test_newscrawl_crawl_workers_is_one_run_with_one_summary(mirror, truth, post
 
 
 def test_more_than_one_worker_on_sqlite_is_refused_naming_postgresql(tmp_path, mirror):
-    done = newscrawl_crawl("--workers", "2", "--db", f"sqlite:///{tmp_path / 'a.db'}", "-a", f"base_url={mirror.base_url}", data_dir=tmp_path, env_redis="redis://127.0.0.1:1/0")
+    done = newscrawl_crawl(
+        "--workers",
+        "2",
+        "--db",
+        f"sqlite:///{tmp_path / 'a.db'}",
+        "-a",
+        f"base_url={mirror.base_url}",
+        data_dir=tmp_path,
+        env_redis="redis://127.0.0.1:1/0",
+    )
     assert done.returncode == EXIT_USAGE
     assert "PostgreSQL" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "a.db").exists()
@@ -275,7 +285,7 @@ def test_the_download_delay_is_the_sites_across_all_workers(postgres_url, redis_
     with MirrorServer(site) as server:
         workers = [worker(server.base_url, postgres_url, redis_url, *polite, "-a", "cities=weifang", log=tmp_path / f"w{n}.log") for n in (1, 2)]
         assert [finish(w) for w in workers] == [0, 0], [tail(w) for w in workers]
-    gaps = [later - earlier for earlier, later in zip(site.times, site.times[1:])]
+    gaps = [later - earlier for earlier, later in pairwise(site.times)]
     assert len(site.times) > 10
     # Arrival times at the server carry the noise of connection set-up and of a loaded machine, so the test asks
     # for the rate, not for every gap: with a delay per worker, two workers would need about half this time.

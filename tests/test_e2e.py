@@ -6,10 +6,10 @@ from collections import defaultdict
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from conftest import run_crawl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import run_crawl
 from newscrawl import db
 
 LABEL_FIELDS = ("title", "subtitle", "source", "authors", "editors", "body")  # shared/eval/LABELS.md, with published_at

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from conftest import run_crawl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from test_e2e import mismatches, stored
 
+from conftest import run_crawl
 from newscrawl import db
 from newscrawl.mirror.server import MirrorServer
 from newscrawl.mirror.site import MirrorSite
+from test_e2e import mismatches, stored
 
 ARTICLES, SEED = 60, 11
 

@@ -11,13 +11,12 @@ import asyncio
 import math
 import re
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urljoin
 
 import pytest
-from conftest import run_crawl
 from parsel import Selector
 from scrapy import Request, signals
 from scrapy.http import HtmlResponse
@@ -26,6 +25,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 from warcio.archiveiterator import ArchiveIterator
 
+from conftest import run_crawl
 from newscrawl import db
 from newscrawl.bench_memory import fill_archive
 from newscrawl.incremental import IncrementalMiddleware, SchedulerWatch
@@ -39,7 +39,7 @@ from newscrawl.yybnet import known_channels, parse_article_url
 
 BATCH = 5
 NOW = datetime(2022, 1, 7, 8, 0, tzinfo=timezone(timedelta(hours=8)))
-OLD = datetime(2015, 3, 1, tzinfo=timezone.utc)
+OLD = datetime(2015, 3, 1, tzinfo=UTC)
 YOUNG = NOW - timedelta(days=1)
 CHANNELS = "weifang/news,weifang/qingzhou"  # the spider's; weifang/zhucheng and jinan/news are archived too
 BASE_URL = "http://mirror.test"
@@ -229,7 +229,7 @@ def test_a_full_pass_pages_through_every_row_once_by_keyset(database_url, monkey
     assert len(pages) == weifang_rows // BATCH + 1 and all("LIMIT" in sql for sql, _ in pages)
     # After each full page the stream waits for the scheduler to run empty: never more than a page at a time.
     assert len(yielded_at_watch) == weifang_rows // BATCH
-    assert max(b - a for a, b in zip([0, *yielded_at_watch], [*yielded_at_watch, len(started)])) <= BATCH + len(driven.spider.channels)
+    assert max(b - a for a, b in zip([0, *yielded_at_watch], [*yielded_at_watch, len(started)], strict=True)) <= BATCH + len(driven.spider.channels)
     assert driven.stat("incremental/rows_read") == weifang_rows + 4  # the pages, and the list page's lookup
 
 
@@ -378,7 +378,9 @@ def test_nightly_crawls_against_a_larger_archive_read_fetch_and_count_right(data
     assert stats["incremental/rows_read"] < len(before) / 2
 
     archived = archive_rows(database_url)
-    assert {k for k, row in archived.items() if (ref := parse_article_url(row.canonical_url)) and (ref.city, ref.channel) in known_channels()} == set(archived)
+    assert {k for k, row in archived.items() if (ref := parse_article_url(row.canonical_url)) and (ref.city, ref.channel) in known_channels()} == set(
+        archived
+    )
     stats, warc_dir = crawl_night(database_url, 2, tmp_path, "-a", "full=1")
     fetched = fetches_per_key(warc_dir)
     assert max(fetched.values()) == 1 and set(fetched) == set(archived)  # every archived article, once

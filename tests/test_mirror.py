@@ -22,8 +22,21 @@ from newscrawl.yybnet import CHANNELS, known_channels, parse_article_url
 BASE = "http://127.0.0.1:8000"
 HOST = {"Host": "127.0.0.1:8000"}
 TRUTH_KEYS = {
-    "article_key", "url", "city", "channel", "story", "template", "encoding", "title", "subtitle", "source",
-    "published_at", "authors", "editors", "body", "images",
+    "article_key",
+    "url",
+    "city",
+    "channel",
+    "story",
+    "template",
+    "encoding",
+    "title",
+    "subtitle",
+    "source",
+    "published_at",
+    "authors",
+    "editors",
+    "body",
+    "images",
 }
 
 
@@ -297,7 +310,7 @@ def test_server_answers_over_http_and_stops() -> None:
         with urllib.request.urlopen(request, timeout=5) as response:
             assert response.status == 200 and response.read() == b""
     with pytest.raises(RuntimeError):
-        server.base_url
+        _ = server.base_url
 
 
 def test_run_mirror_writes_truth_and_stops_on_ctrl_c(tmp_path, monkeypatch, capsys) -> None:

@@ -15,11 +15,11 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from conftest import run_crawl
 from protego import Protego
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import run_crawl
 from newscrawl import db
 from newscrawl.mirror.content import BEIJING
 from newscrawl.mirror.faults import Faults, parse_faults
@@ -29,10 +29,7 @@ from newscrawl.yybnet import known_channels, parse_article_url
 
 BASE = "http://127.0.0.1:8000"
 HOST = {"Host": "127.0.0.1:8000"}
-SPEC = (
-    "5xx=0.1,slow=0.05,truncate=0.05,charset=0.1,redirect=0.05,loop=0.02,huge=0.02,malformed=0.1,"
-    "robots=/weifang/qingzhou/"
-)
+SPEC = "5xx=0.1,slow=0.05,truncate=0.05,charset=0.1,redirect=0.05,loop=0.02,huge=0.02,malformed=0.1,robots=/weifang/qingzhou/"
 
 
 @pytest.fixture(scope="module")
@@ -166,9 +163,7 @@ def test_edits_change_young_and_old_articles(day1: MirrorSite, day2: MirrorSite)
 
 def test_conditional_requests_over_http(day1: MirrorSite, day2: MirrorSite) -> None:
     after = rows_by_key(day2)
-    unchanged = next(
-        r for r in day1.truth_rows(BASE) if r["article_key"] in after and not after[r["article_key"]]["edited_on_days"]
-    )
+    unchanged = next(r for r in day1.truth_rows(BASE) if r["article_key"] in after and not after[r["article_key"]]["edited_on_days"])
     edited = next(r for r in after.values() if 2 in r["edited_on_days"] and r["first_published_day"] == 1)
     with MirrorServer(day1) as old, MirrorServer(day2) as new:
         validators = {}
@@ -280,7 +275,7 @@ def test_parse_faults() -> None:
     assert faults.robots == ("/weifang/qingzhou/", "/jinan/")
     assert faults.slow_seconds == 0.5 and faults.huge_bytes == 1000
     assert parse_faults(faults.spec()) == faults and parse_faults("") == Faults()
-    with pytest.raises(ValueError, match="valid keys: 5xx, slow, truncate.*robots"):
+    with pytest.raises(ValueError, match=r"valid keys: 5xx, slow, truncate.*robots"):
         parse_faults("5xx=0.1,teapot=0.2")
     for bad in ("slow=2", "5xx=-0.1", "huge=lots", "truncate", "robots=weifang"):
         with pytest.raises(ValueError):

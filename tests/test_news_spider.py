@@ -3,10 +3,10 @@
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import run_crawl
-from test_e2e import LABEL_FIELDS, mismatches, stored
 
+from conftest import run_crawl
 from newscrawl.spiders.news import NewsSiteSpider
+from test_e2e import LABEL_FIELDS, mismatches, stored
 
 ARTICLE_PATTERN = r"/\d{6}/\d{7,8}\.html$"
 

@@ -11,14 +11,14 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_crawl
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
-from test_e2e import mismatches, stored
 
+from conftest import REPO, run_crawl
 from newscrawl import db
 from newscrawl.migrate import upgrade
 from newscrawl.operate import EXIT_DRIFT, EXIT_FAILED, EXIT_LOCKED, EXIT_OK, crawl_lock, judge_run
+from test_e2e import mismatches, stored
 
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"]
 
@@ -109,7 +109,9 @@ def postgres_control(action: str) -> None:
     subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action], check=True, capture_output=True, timeout=60)
 
 
-@pytest.mark.skipif(not shutil.which("pg_ctlcluster") or not PG_CLUSTER.is_dir(), reason="needs a local PostgreSQL cluster that pg_ctlcluster controls")
+@pytest.mark.skipif(
+    not shutil.which("pg_ctlcluster") or not PG_CLUSTER.is_dir(), reason="needs a local PostgreSQL cluster that pg_ctlcluster controls"
+)
 def test_postgres_stopped_and_started_mid_run(postgres_url, mirror, truth, tmp_path):
     slow = ["-s", "DOWNLOAD_DELAY=0.1", "-s", "CONCURRENT_REQUESTS=1", "-s", "NEWSCRAWL_STORE_BATCH_SIZE=2", "-s", "NEWSCRAWL_STORE_RETRIES=8"]
     command = [
@@ -140,7 +142,7 @@ def test_a_site_answering_503_everywhere_is_a_failed_night(tmp_path, sqlite_url)
     from threading import Thread
 
     class Unavailable(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's name
+        def do_GET(self):  # http.server's name
             self.send_response(503)
             self.send_header("Content-Length", "0")
             self.end_headers()

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import gzip
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import run_crawl
 from scrapy import Spider
 from scrapy.http import Request, Response
 from scrapy.utils.test import get_crawler
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
-from test_soft404 import SoftMirror
 
+from conftest import run_crawl
 from newscrawl import db
 from newscrawl.reparse import reparse
 from newscrawl.warc import WarcWriterMiddleware, iter_responses, read_record
+from test_soft404 import SoftMirror
 
 COMPARED = ("city", "channel", "title", "subtitle", "source", "authors", "editors", "body")
 
@@ -161,7 +161,9 @@ def test_reparse_builds_the_articles_from_the_archive_and_is_idempotent(database
     try:
         with Session(engine) as session:
             first_id = articles[pages[0]["article_key"]].id
-            titles = session.scalars(select(db.ArticleVersion.title).where(db.ArticleVersion.article_id == first_id).order_by(db.ArticleVersion.version))
+            titles = session.scalars(
+                select(db.ArticleVersion.title).where(db.ArticleVersion.article_id == first_id).order_by(db.ArticleVersion.version)
+            )
             assert list(titles) == [pages[0]["title"], pages[0]["title"] + "(修正)"]
     finally:
         engine.dispose()
@@ -202,7 +204,7 @@ def test_an_archived_capture_older_than_the_stored_text_does_not_replace_it(sqli
     reparse(sqlite_url, tmp_path / "warc")
     engine = db.make_engine(sqlite_url)
     with Session(engine) as session, session.begin():  # as if a later crawl without a WARC had stored it
-        session.execute(update(db.Article).values(crawled_at=datetime.now(timezone.utc) + timedelta(days=1), warc_file=None, warc_offset=None))
+        session.execute(update(db.Article).values(crawled_at=datetime.now(UTC) + timedelta(days=1), warc_file=None, warc_offset=None))
     engine.dispose()
     from newscrawl import reparse as module
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from newscrawl.schedule import DEFAULT_AGES, next_check, parse_ages, parse_budget
 
-T0 = datetime(2017, 8, 13, 1, 0, tzinfo=timezone.utc)  # published
+T0 = datetime(2017, 8, 13, 1, 0, tzinfo=UTC)  # published
 
 
 def days(n: float) -> datetime:

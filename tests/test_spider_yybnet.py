@@ -45,7 +45,9 @@ def test_a_link_no_url_can_be_made_of_costs_that_link_only():
         '<a href="/weifang/news/201708/7283012.html">二</a><a href="/weifang/news/index_2.html">下一页</a></body></html>'
     ).encode()
     crawl = spider()
-    list_page = HtmlResponse(url="http://127.0.0.1:8000/weifang/news/", body=body, encoding="utf-8", request=Request("http://127.0.0.1:8000/weifang/news/"))
+    list_page = HtmlResponse(
+        url="http://127.0.0.1:8000/weifang/news/", body=body, encoding="utf-8", request=Request("http://127.0.0.1:8000/weifang/news/")
+    )
     urls = [request.url for request in crawl.parse_list(list_page, city="weifang", channel="news")]
     assert urls == [
         "http://127.0.0.1:8000/weifang/news/201708/7283011.html", "http://127.0.0.1:8000/weifang/news/201708/7283012.html",

@@ -8,12 +8,12 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from conftest import run_crawl
 from sqlalchemy import create_engine, text
-from test_views import write_archive
 
+from conftest import run_crawl
 from newscrawl import plot, stats
 from newscrawl.cli import main
+from test_views import write_archive
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -97,14 +97,24 @@ def test_small_archive_figures_json_and_since(archive, capsys):
     assert main(["stats", "--db", archive, "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     totals = report["totals"]
-    assert (totals["articles"], totals["removed"], totals["with_source"], totals["with_authors"], totals["with_time"], totals["with_subtitle"]) == (3, 1, 1, 1, 1, 1)
+    assert (totals["articles"], totals["removed"], totals["with_source"], totals["with_authors"], totals["with_time"], totals["with_subtitle"]) == (
+        3,
+        1,
+        1,
+        1,
+        1,
+        1,
+    )
     assert (totals["first_day"], totals["last_day"], totals["days"]) == ("2017-08-14", "2017-08-14", 1)
     assert report["breakdown"] == [
         {"channel": "潍坊新闻", "articles": 2, "with_source": 1, "with_authors": 1, "with_time": 1, "with_subtitle": 1},
         {"channel": "淄博新闻", "articles": 1, "with_source": 0, "with_authors": 0, "with_time": 0, "with_subtitle": 0},
     ]
     assert report["top_sources"] == [{"source": "潍坊日报", "articles": 1}]
-    assert sorted(report["top_authors"], key=lambda e: e["name"]) == [{"name": "张三", "articles": 1}, {"name": "李四", "articles": 1}]  # 赵六's is removed
+    assert sorted(report["top_authors"], key=lambda e: e["name"]) == [
+        {"name": "张三", "articles": 1},
+        {"name": "李四", "articles": 1},
+    ]  # 赵六's is removed
 
     # From 14 August 02:00 in Beijing (18:00 UTC on the 13th) on: the article published then counts, one a minute later does not.
     assert main(["stats", "--db", archive, "--format", "json", "--since", "2017-08-14T02:00"]) == 0

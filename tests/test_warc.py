@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from ipaddress import ip_address
 from pathlib import Path
 
@@ -110,7 +110,7 @@ def test_a_gzip_response_is_kept_as_received_next_to_its_request(make_middleware
     assert again.date == location["date"]
     assert (again.url, again.status, again.record_type, again.body) == (URL, 200, "response", HTML)  # decoded on reading
     assert ("Content-Encoding", "gzip") in again.headers and again.header("content-type") == "text/html; charset=utf-8"
-    assert again.date.tzinfo is not None and abs(datetime.now(timezone.utc) - again.date) < timedelta(minutes=1)
+    assert again.date.tzinfo is not None and abs(datetime.now(UTC) - again.date) < timedelta(minutes=1)
 
 
 def test_a_503_and_its_retry_are_both_archived_and_only_responses_are_iterated(make_middleware, tmp_path):
@@ -235,7 +235,10 @@ def test_a_failed_write_is_cut_out_and_the_response_refused_and_the_crawl_closed
     size = path.stat().st_size
     fail_writes(middleware, monkeypatch)
 
-    with caplog.at_level(logging.ERROR, logger="newscrawl.warc"), pytest.raises(WarcWriteError, match=r"^WARC write failed: \[Errno 28\] No space left on device$"):
+    with (
+        caplog.at_level(logging.ERROR, logger="newscrawl.warc"),
+        pytest.raises(WarcWriteError, match=r"^WARC write failed: \[Errno 28\] No space left on device$"),
+    ):
         exchange(middleware, url="http://127.0.0.1:8000/weifang/news/201708/2.html", body=HTML * 50)
     assert path.stat().st_size == size  # the half-written exchange was cut back out
     assert "could not archive http://127.0.0.1:8000/weifang/news/201708/2.html" in caplog.text and "closing the crawl (disk_full)" in caplog.text

@@ -17,20 +17,20 @@ A later migration that rebuilds or alters `articles` or `article_versions` (on S
 operation that is not a plain ADD COLUMN rebuilds the table; on PostgreSQL a column the view reads
 cannot be dropped or retyped) must drop the view first and create it again afterwards.
 """
-from typing import Sequence, Union
 
-from alembic import op
+from collections.abc import Sequence
+
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 from newscrawl.history import version_change
 
-
 # revision identifiers, used by Alembic.
-revision: str = '0005'
-down_revision: Union[str, Sequence[str], None] = '0004'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision: str = "0005"
+down_revision: str | Sequence[str] | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 ARTICLES_PER_CHUNK = 200  # articles whose versions are read, measured and updated at a time
 
@@ -49,23 +49,32 @@ FROM articles a
 WHERE a.removed_at IS NOT NULL
 """
 
-JSON_TYPE = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql')
+JSON_TYPE = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
 versions_table = sa.table(
-    'article_versions',
-    sa.column('id', sa.Integer()), sa.column('article_id', sa.Integer()), sa.column('version', sa.Integer()),
-    sa.column('title', sa.Text()), sa.column('subtitle', sa.Text()), sa.column('source', sa.Text()),
-    sa.column('published_at', sa.DateTime(timezone=True)), sa.column('byline', sa.Text()),
-    sa.column('authors', JSON_TYPE), sa.column('editors', JSON_TYPE), sa.column('body', sa.Text()),
-    sa.column('fields_changed', sa.Text()), sa.column('chars_added', sa.Integer()), sa.column('chars_removed', sa.Integer()),
+    "article_versions",
+    sa.column("id", sa.Integer()),
+    sa.column("article_id", sa.Integer()),
+    sa.column("version", sa.Integer()),
+    sa.column("title", sa.Text()),
+    sa.column("subtitle", sa.Text()),
+    sa.column("source", sa.Text()),
+    sa.column("published_at", sa.DateTime(timezone=True)),
+    sa.column("byline", sa.Text()),
+    sa.column("authors", JSON_TYPE),
+    sa.column("editors", JSON_TYPE),
+    sa.column("body", sa.Text()),
+    sa.column("fields_changed", sa.Text()),
+    sa.column("chars_added", sa.Integer()),
+    sa.column("chars_removed", sa.Integer()),
 )
 
 
 def upgrade() -> None:
     """Upgrade schema."""
-    with op.batch_alter_table('article_versions', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('fields_changed', sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column('chars_added', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('chars_removed', sa.Integer(), nullable=True))
+    with op.batch_alter_table("article_versions", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("fields_changed", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("chars_added", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("chars_removed", sa.Integer(), nullable=True))
 
     backfill(op.get_bind())
     op.execute(ARTICLE_CHANGES_VIEW)
@@ -82,14 +91,15 @@ def backfill(connection: sa.Connection) -> None:
         updates = []
         previous = None
         for row in rows:
-            if previous is not None and previous['article_id'] == row['article_id'] and previous['version'] == row['version'] - 1:
+            if previous is not None and previous["article_id"] == row["article_id"] and previous["version"] == row["version"] - 1:
                 fields, added, removed = version_change(previous, row)
-                updates.append({'row_id': row['id'], 'fields': fields, 'added': added, 'removed': removed})
+                updates.append({"row_id": row["id"], "fields": fields, "added": added, "removed": removed})
             previous = row
         if updates:
             connection.execute(
-                sa.update(v).where(v.c.id == sa.bindparam('row_id'))
-                .values(fields_changed=sa.bindparam('fields'), chars_added=sa.bindparam('added'), chars_removed=sa.bindparam('removed')),
+                sa.update(v)
+                .where(v.c.id == sa.bindparam("row_id"))
+                .values(fields_changed=sa.bindparam("fields"), chars_added=sa.bindparam("added"), chars_removed=sa.bindparam("removed")),
                 updates,
             )
 
@@ -97,7 +107,7 @@ def backfill(connection: sa.Connection) -> None:
 def downgrade() -> None:
     """Downgrade schema."""
     op.execute("DROP VIEW IF EXISTS article_changes")
-    with op.batch_alter_table('article_versions', schema=None) as batch_op:
-        batch_op.drop_column('chars_removed')
-        batch_op.drop_column('chars_added')
-        batch_op.drop_column('fields_changed')
+    with op.batch_alter_table("article_versions", schema=None) as batch_op:
+        batch_op.drop_column("chars_removed")
+        batch_op.drop_column("chars_added")
+        batch_op.drop_column("fields_changed")

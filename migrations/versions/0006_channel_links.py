@@ -8,27 +8,27 @@ Create Date: 2026-12-02
 "examples"}; a channel whose list pages linked no article URL is blind (the site changed its lists or its
 URL grammar), and `newscrawl crawl` ends such a night with the drift status.
 """
-from typing import Sequence, Union
 
-from alembic import op
+from collections.abc import Sequence
+
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
-
 # revision identifiers, used by Alembic.
-revision: str = '0006'
-down_revision: Union[str, Sequence[str], None] = '0005'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision: str = "0006"
+down_revision: str | Sequence[str] | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
     """Upgrade schema."""
-    with op.batch_alter_table('crawl_runs', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('channel_links', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True))
+    with op.batch_alter_table("crawl_runs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("channel_links", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=True))
 
 
 def downgrade() -> None:
     """Downgrade schema."""
-    with op.batch_alter_table('crawl_runs', schema=None) as batch_op:
-        batch_op.drop_column('channel_links')
+    with op.batch_alter_table("crawl_runs", schema=None) as batch_op:
+        batch_op.drop_column("channel_links")

@@ -17,46 +17,69 @@ array gives no rows.
 As with article_changes (0005): a later migration that rebuilds or alters `articles` must drop these views
 first and create them again afterwards.
 """
-from typing import Sequence, Union
+
+from collections.abc import Sequence
 
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
-revision: str = '0012'
-down_revision: Union[str, Sequence[str], None] = '0011'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision: str = "0012"
+down_revision: str | Sequence[str] | None = "0011"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 # The columns of `articles` shown in articles_current (removed_at is always NULL there; the revisit
 # plumbing - next_check_at, etag, last_modified, run ids - is left out).
 COLUMNS = (
-    'id', 'article_key', 'url', 'canonical_url', 'city', 'channel', 'breadcrumbs', 'title', 'subtitle', 'source',
-    'published_at', 'published_at_raw', 'byline', 'authors', 'editors', 'body', 'images', 'content_hash',
-    'reprint_of_id', 'crawled_at', 'first_seen_at', 'last_seen_at', 'version', 'changed_at', 'warc_file', 'warc_offset',
+    "id",
+    "article_key",
+    "url",
+    "canonical_url",
+    "city",
+    "channel",
+    "breadcrumbs",
+    "title",
+    "subtitle",
+    "source",
+    "published_at",
+    "published_at_raw",
+    "byline",
+    "authors",
+    "editors",
+    "body",
+    "images",
+    "content_hash",
+    "reprint_of_id",
+    "crawled_at",
+    "first_seen_at",
+    "last_seen_at",
+    "version",
+    "changed_at",
+    "warc_file",
+    "warc_offset",
 )
 
 # SQLite keeps times as naive UTC text ('2017-08-13 01:19:00.000000').
 BEIJING = {
-    'sqlite': {
-        'published_at_beijing': "datetime(published_at, '+8 hours')",
-        'published_date': "date(published_at, '+8 hours')",
-        'crawled_at_beijing': "datetime(crawled_at, '+8 hours')",
+    "sqlite": {
+        "published_at_beijing": "datetime(published_at, '+8 hours')",
+        "published_date": "date(published_at, '+8 hours')",
+        "crawled_at_beijing": "datetime(crawled_at, '+8 hours')",
     },
-    'postgresql': {
-        'published_at_beijing': "published_at AT TIME ZONE 'Asia/Shanghai'",
-        'published_date': "CAST(published_at AT TIME ZONE 'Asia/Shanghai' AS date)",
-        'crawled_at_beijing': "crawled_at AT TIME ZONE 'Asia/Shanghai'",
+    "postgresql": {
+        "published_at_beijing": "published_at AT TIME ZONE 'Asia/Shanghai'",
+        "published_date": "CAST(published_at AT TIME ZONE 'Asia/Shanghai' AS date)",
+        "crawled_at_beijing": "crawled_at AT TIME ZONE 'Asia/Shanghai'",
     },
 }
 
 PEOPLE = {
-    'sqlite': """
+    "sqlite": """
 CREATE VIEW article_{view} AS
 SELECT a.id AS article_id, a.article_key, p.value AS name, p.key + 1 AS position
 FROM articles a, json_each(CASE WHEN json_type(a.{column}) = 'array' THEN a.{column} ELSE '[]' END) p
 """,
-    'postgresql': """
+    "postgresql": """
 CREATE VIEW article_{view} AS
 SELECT a.id AS article_id, a.article_key, p.name, CAST(p.position AS integer) AS position
 FROM articles a
@@ -65,19 +88,19 @@ CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(a.{column}) 
 """,
 }
 
-VIEWS = ('articles_current', 'article_authors', 'article_editors')
+VIEWS = ("articles_current", "article_authors", "article_editors")
 
 
 def upgrade() -> None:
     """Upgrade schema."""
     dialect = op.get_bind().dialect.name
-    extra = ', '.join(f'{sql} AS {name}' for name, sql in BEIJING[dialect].items())
+    extra = ", ".join(f"{sql} AS {name}" for name, sql in BEIJING[dialect].items())
     op.execute(f"CREATE VIEW articles_current AS SELECT {', '.join(COLUMNS)}, {extra} FROM articles WHERE removed_at IS NULL")
-    op.execute(PEOPLE[dialect].format(view='authors', column='authors'))
-    op.execute(PEOPLE[dialect].format(view='editors', column='editors'))
+    op.execute(PEOPLE[dialect].format(view="authors", column="authors"))
+    op.execute(PEOPLE[dialect].format(view="editors", column="editors"))
 
 
 def downgrade() -> None:
     """Downgrade schema."""
     for view in reversed(VIEWS):
-        op.execute(f'DROP VIEW IF EXISTS {view}')
+        op.execute(f"DROP VIEW IF EXISTS {view}")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler

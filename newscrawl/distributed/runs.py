@@ -21,7 +21,7 @@ import logging
 import os
 import socket
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def worker_name() -> str:
 
 
 def new_run_key() -> str:
-    return f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
 
 
 class RunCoordinator:
@@ -100,7 +100,7 @@ class RunCoordinator:
     # --- a worker's life -------------------------------------------------------------------
     def start_or_join(self) -> str:
         """Join the spider's live run (or the one named), else start a new one; returns the run key."""
-        started = datetime.now(timezone.utc).isoformat()
+        started = datetime.now(UTC).isoformat()
         if self.run_key is None:
             key = self.server.eval(JOIN_OR_START, 1, self.current_key, new_run_key(), self.ttl, started)
             self.run_key = key.decode() if isinstance(key, bytes) else key
@@ -108,7 +108,7 @@ class RunCoordinator:
             self.server.set(self.current_key, self.run_key, ex=self.ttl)
             self.server.hsetnx(self.key("state"), "started", started)
             self.server.expire(self.key("state"), self.ttl)
-        return self.run_key  # type: ignore[return-value]
+        return self.run_key
 
     def join(self) -> None:
         """Register as a worker of the run, busy until the first idle; the first to ask seeds the run."""

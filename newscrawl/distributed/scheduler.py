@@ -81,7 +81,7 @@ class RunScheduler(Scheduler):
         self.stats = crawler.stats
         self.url = url
         settings = crawler.settings
-        self.coordinator_args = {
+        self.coordinator_args: dict[str, Any] = {
             "ttl": settings.getint("NEWSCRAWL_WORKER_TTL", 30), "run_key": settings.get("NEWSCRAWL_RUN_KEY") or None,
         }  # fmt: skip
         self.coordinator: RunCoordinator | None = None
@@ -169,4 +169,4 @@ def close_soon(crawler: Crawler, reason: str) -> None:
         if engine is not None and engine.spider is not None:
             deferred_from_coro(engine.close_spider_async(reason=reason))
 
-    reactor.callLater(0, close)  # type: ignore[attr-defined]
+    reactor.callLater(0, close)  # type: ignore[arg-type]  # zope interface methods have no `self`: mypy needs mypy-zope to read them

@@ -43,7 +43,8 @@ SURNAMES = (
 )
 # Given-name characters; none of them is a surname, so a run of names splits one way only.
 GIVEN = "".join(
-    c for c in "伟芳娜敏静丽强磊洋勇艳杰娟涛明超霞刚桂英华玉萍玲飞建国文辉鹏宇浩凯晨欣雪梅琳晓波宁志海斌俊峰亮婷慧颖倩佳"
+    c
+    for c in "伟芳娜敏静丽强磊洋勇艳杰娟涛明超霞刚桂英华玉萍玲飞建国文辉鹏宇浩凯晨欣雪梅琳晓波宁志海斌俊峰亮婷慧颖倩佳"
     "振兴福荣庆永春秋云东红军民德胜利祥瑞鑫昊然子轩博翔彬松坤昭宏卫新平光传忠晶蕾"
     if c not in SURNAMES
 )
@@ -51,8 +52,21 @@ GIVEN = "".join(
 TOWNS = ("东城街道", "西关街道", "南湖镇", "北王镇", "新华街道", "古城街道", "双河镇", "青云街道")
 ORGS = ("农业农村局", "市场监管局", "人民医院", "第一中学", "公安局交警大队", "住建局", "文旅局", "供电公司", "团委", "妇联")
 EVENTS = (
-    "安全生产检查", "文明城市创建", "植树造林", "义诊进社区", "全民健身运动会", "春季招聘会", "农产品展销会", "防汛应急演练",
-    "消防安全宣传", "非遗文化展演", "读书分享会", "志愿服务", "科技下乡", "廉政教育", "交通安全宣传",
+    "安全生产检查",
+    "文明城市创建",
+    "植树造林",
+    "义诊进社区",
+    "全民健身运动会",
+    "春季招聘会",
+    "农产品展销会",
+    "防汛应急演练",
+    "消防安全宣传",
+    "非遗文化展演",
+    "读书分享会",
+    "志愿服务",
+    "科技下乡",
+    "廉政教育",
+    "交通安全宣传",
 )
 PROJECTS = ("道路改造", "污水管网", "蔬菜大棚", "乡村振兴示范片区", "老旧小区改造", "农村饮水安全", "智慧社区", "公园绿地", "产业园区")
 PEOPLE = ("志愿者", "居民", "学生", "农户", "企业代表", "党员干部", "医护人员", "退休职工")
@@ -273,7 +287,7 @@ class _Writer:
     def credit(self, forms: tuple[tuple[str, int], ...], extra: dict[str, str]) -> tuple[str, list[str]]:
         form, count = self.rng.choice(forms)
         people = self.names(count)
-        return form.format(**dict(zip("abc", people)), **extra), people
+        return form.format(**dict(zip("abc", people, strict=False)), **extra), people
 
     def story(self, number: int, city: str, channel: str, when: datetime, taken: set[str]) -> Story:
         rng = self.rng
@@ -286,8 +300,7 @@ class _Writer:
         source = rng.choice(AGENCY_SOURCES) if rng.random() < 0.08 else rng.choice(SOURCES[city])
         sentences = iter(rng.sample(SENTENCES, len(SENTENCES)))  # no sentence twice in one story
         paragraphs = [
-            "".join(next(sentences).format(**self.slots(city, channel, when)) for _ in range(rng.randint(2, 3)))
-            for _ in range(rng.randint(3, 6))
+            "".join(next(sentences).format(**self.slots(city, channel, when)) for _ in range(rng.randint(2, 3))) for _ in range(rng.randint(3, 6))
         ]
         photo = rng.random() < 0.15
         kind = rng.choices(("lead", "start", "end", "none"), (45, 25, 20, 10))[0]
@@ -307,7 +320,7 @@ class _Writer:
         blocks: list[str | Image] = list(paragraphs)
         if photo:
             count = rng.randint(2, 4)
-            blocks[0] = MARKERS[:count] + blocks[0]
+            blocks[0] = MARKERS[:count] + paragraphs[0]  # blocks[0] is still paragraphs[0]
             pictures: list[str | Image] = []
             for i in range(count):
                 caption = f"图{MARKERS[i]}:" + rng.choice(CAPTIONS).format(**self.slots(city, channel, when))
@@ -361,11 +374,7 @@ def generate_articles(count: int, seed: int, variations: bool = False) -> list[M
             city, channel = rng.choice(same_city if same_city and rng.random() < 0.7 else elsewhere)
             when = original.published + timedelta(minutes=rng.randint(30, 3 * 24 * 60))
             reprint = True
-        articles.append(
-            MirrorArticle(
-                story, city, channel, ids[n], when, template, encoding, rng.random() < 0.5, variants[n], reprint
-            )
-        )
+        articles.append(MirrorArticle(story, city, channel, ids[n], when, template, encoding, rng.random() < 0.5, variants[n], reprint))
     return articles + add_variations(articles, seed) if variations else articles
 
 
@@ -470,7 +479,7 @@ def _edit_copy(story: Story, edit: str, original: MirrorArticle, writer: _Writer
             names = writer.names(len(story.authors))
             first = blocks[texts[0]]
             assert isinstance(first, str)
-            for old, new in zip(story.authors, names):
+            for old, new in zip(story.authors, names, strict=True):
                 first = first.replace(old, new, 1)
             blocks[texts[0]] = first
             story = replace(story, authors=tuple(names))
@@ -520,9 +529,7 @@ def day_rng(seed: int, day: int) -> random.Random:
     return random.Random(f"{seed}/day/{day}")
 
 
-def new_articles(
-    rng: random.Random, count: int, day: int, first_number: int, taken_ids: set[str], taken_titles: set[str]
-) -> list[MirrorArticle]:
+def new_articles(rng: random.Random, count: int, day: int, first_number: int, taken_ids: set[str], taken_titles: set[str]) -> list[MirrorArticle]:
     """`count` new single-channel articles published during day `day` (the 24 hours before its "today")."""
     writer = _Writer(rng)
     channels = list(CHANNEL_WEIGHTS)
@@ -537,9 +544,7 @@ def new_articles(
         story = writer.story(first_number + n, city, channel, when, taken_titles)
         template, encoding = rng.choice(TEMPLATES), rng.choice(ENCODINGS)
         variant = rng.choices((None, "other-host", "from-index", "comments"), (70, 10, 10, 10))[0]
-        articles.append(
-            MirrorArticle(story, city, channel, article_id, when, template, encoding, rng.random() < 0.5, variant)
-        )
+        articles.append(MirrorArticle(story, city, channel, article_id, when, template, encoding, rng.random() < 0.5, variant))
     return articles
 
 

@@ -201,7 +201,9 @@ def soft404_page(seed: int, path: str, city: str, channel: str, others: list) ->
         out += [f'<tr><td><a href="{o.path}">{e(o.story.title)}</a></td><td>{o.time_text}</td></tr>' for o in hot]
         out.append('</table><table><tr><td class="pd">图文看点</td></tr>')
         out += [f'<tr><td><a href="{o.path}">{e(o.story.title)}</a></td></tr>' for o in pictures]
-        out.append(f"</table></td></tr></table>\n<table width=\"980\" align=\"center\"><tr><td>{PORTAL_NAME} 版权所有</td></tr></table>\n</body>\n</html>\n")
+        out.append(
+            f'</table></td></tr></table>\n<table width="980" align="center"><tr><td>{PORTAL_NAME} 版权所有</td></tr></table>\n</body>\n</html>\n'
+        )
         return "".join(out)
     if template == "mobile":
         viewport = '<meta name="viewport" content="width=device-width,initial-scale=1">\n'
@@ -223,5 +225,5 @@ def soft404_page(seed: int, path: str, city: str, channel: str, others: list) ->
     out += [f'<li><a href="{o.path}">{e(o.story.title)}</a><em>{o.published:%m-%d}</em></li>' for o in hot]
     out.append('</ul></div>\n<div class="box"><h3>图文看点</h3><ul>')
     out += [f'<li><a href="{o.path}">{e(o.story.title)}</a></li>' for o in pictures]
-    out.append(f"</ul></div>\n</aside></div>\n<div class=\"footer\">Copyright &copy; {PORTAL_NAME} 版权所有</div>\n</body>\n</html>\n")
+    out.append(f'</ul></div>\n</aside></div>\n<div class="footer">Copyright &copy; {PORTAL_NAME} 版权所有</div>\n</body>\n</html>\n')
     return "".join(out)

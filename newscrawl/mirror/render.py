@@ -93,13 +93,13 @@ def related_line(other: MirrorArticle) -> tuple[str, str, str]:
 
 def desktop_a(article: MirrorArticle, trail: Trail) -> str:
     story = article.story
-    out = ["<!DOCTYPE html>\n<html lang=\"zh-CN\">\n", head(page_title(article), article.encoding)]
+    out = ['<!DOCTYPE html>\n<html lang="zh-CN">\n', head(page_title(article), article.encoding)]
     out.append('<body>\n<div id="top"><a class="logo" href="/"><img src="/static/logo.png" alt=""></a>\n')
     out.append('<ul class="citynav">')
     out += [f'<li><a href="{h}">{e(t)}</a></li>' for h, t in city_nav(article.city)]
     out.append('</ul></div>\n<div class="position">')
     out.append(" &gt; ".join(f'<a href="{h}">{e(t)}</a>' for h, t in crumbs(article.city, article.channel)))
-    out.append(" &gt; 正文</div>\n<div class=\"main\"><div class=\"left\"><div class=\"article\">\n")
+    out.append(' &gt; 正文</div>\n<div class="main"><div class="left"><div class="article">\n')
     out.append(f'<h1 class="title">{e(story.title)}</h1>\n')
     out.append(
         f'<div class="info"><span class="source">{e(meta_label(article))}</span> '
@@ -187,9 +187,9 @@ def desktop_b(article: MirrorArticle, trail: Trail) -> str:
     out.append(f'</td></tr></table>\n<table width="100%"><tr><td class="slogan">{e(trail.tagline)}</td></tr></table>\n')
     out.append('<table width="100%" class="xg"><tr><td>相关新闻:</td></tr><tr><td>')
     out += [f'<a href="{p}">{e(t)}</a>{d}<br>' for p, t, d in map(related_line, trail.related)]
-    out.append('</td></tr><tr><td>猜你喜欢:</td></tr><tr><td>')
+    out.append("</td></tr><tr><td>猜你喜欢:</td></tr><tr><td>")
     out += [f'<a href="{o.path}">{e(o.story.title)}</a>&nbsp;&nbsp;' for o in trail.guess]
-    out.append(f'</td></tr><tr><td>评论:({e(story.title)})</td></tr></table>\n')
+    out.append(f"</td></tr><tr><td>评论:({e(story.title)})</td></tr></table>\n")
     out.append('</td><td width="290" valign="top">\n<table width="100%"><tr><td class="pd">频道推荐</td></tr>')
     out += [f'<tr><td>·<a href="{o.path}">{e(o.story.title)}</a></td></tr>' for o in trail.channel_picks]
     out.append("</table>\n")
@@ -246,7 +246,7 @@ def mobile_old(article: MirrorArticle, trail: Trail) -> str:
 def mobile_new(article: MirrorArticle, trail: Trail) -> str:
     story = article.story
     viewport = '<meta name="viewport" content="width=device-width,initial-scale=1,user-scalable=no">\n'
-    out = ["<!DOCTYPE html>\n<html lang=\"zh\">\n", head(page_title(article), article.encoding, viewport), "<body>\n"]
+    out = ['<!DOCTYPE html>\n<html lang="zh">\n', head(page_title(article), article.encoding, viewport), "<body>\n"]
     out.append('<header class="m-head"><a class="m-logo" href="/"></a></header>\n<article class="m-article">\n')
     out.append(f'<h1 class="m-article__title">{e(story.title)}</h1>\n')
     out.append(
@@ -276,10 +276,7 @@ def mobile_new(article: MirrorArticle, trail: Trail) -> str:
         out.append(f"<p>{e(trail.teaser_text)}</p>")
     out.append(f'</section>\n<p class="m-tagline">{e(trail.tagline)}</p>\n')
     out.append('<section class="m-more"><h2>相关推荐</h2>')
-    out += [
-        f'<a class="m-item" href="{p}"><span>{e(t)}</span><small>{d}</small></a>'
-        for p, t, d in map(related_line, trail.related)
-    ]
+    out += [f'<a class="m-item" href="{p}"><span>{e(t)}</span><small>{d}</small></a>' for p, t, d in map(related_line, trail.related)]
     out.append("</section>\n</body>\n</html>\n")
     return "".join(out)
 
@@ -331,7 +328,7 @@ def list_a(page: ListPage) -> str:
 def list_b(page: ListPage) -> str:
     """Table markup, GBK like the older article pages."""
     name = channel_name(page.city, page.channel) or ""
-    out = ["<html>\n", head(f"{name}_{PORTAL_NAME}", "gbk"), "<body>\n<table width=\"980\" align=\"center\"><tr><td>"]
+    out = ["<html>\n", head(f"{name}_{PORTAL_NAME}", "gbk"), '<body>\n<table width="980" align="center"><tr><td>']
     out.append(" | ".join(f'<a href="{h}">{e(t)}</a>' for h, t in city_nav(page.city)))
     out.append('</td></tr></table>\n<table width="980" align="center"><tr><td width="700" valign="top">\n')
     out.append('<table width="100%">\n')
@@ -357,6 +354,6 @@ def render_home() -> str:
     out = ["<!DOCTYPE html>\n<html>\n", head(PORTAL_NAME, "utf-8"), "<body>\n"]
     for city, (city_cn, province) in CITIES.items():
         links = " ".join(f'<a href="{h}">{e(t)}</a>' for h, t in city_nav(city))
-        out.append(f"<div class=\"city\"><h2>{e(province)} {e(city_cn)}</h2>{links}</div>\n")
+        out.append(f'<div class="city"><h2>{e(province)} {e(city_cn)}</h2>{links}</div>\n')
     out.append("</body>\n</html>\n")
     return "".join(out)

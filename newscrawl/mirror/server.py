@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from .faults import parse_faults
 from .site import MirrorResponse, MirrorSite
@@ -37,7 +38,7 @@ def _handler_for(site: MirrorSite) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = _answer
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class names it so
+        def log_message(self, format: str, *args: object) -> None:  # `format`: the base class names it so
             pass
 
     return Handler
@@ -46,7 +47,7 @@ def _handler_for(site: MirrorSite) -> type[BaseHTTPRequestHandler]:
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(self, request: Any, client_address: Any) -> None:
         if isinstance(sys.exc_info()[1], ConnectionError):
             return  # a client gave up on a slow, huge or truncated page: expected, not worth a traceback
         super().handle_error(request, client_address)

@@ -15,7 +15,7 @@ import math
 import random
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -355,7 +355,7 @@ class MirrorSite:
         if fault == "huge" and self.faults:
             body = pad_page(body, self.faults.huge_bytes)
         content_type = (WRONG_CONTENT_TYPE if fault == "charset" else TEXT_CONTENT_TYPE)[article.encoding]
-        modified = self.last_modified(article).astimezone(timezone.utc)
+        modified = self.last_modified(article).astimezone(UTC)
         validators = {
             "ETag": '"' + hashlib.sha256(body).hexdigest()[:20] + '"',
             "Last-Modified": format_datetime(modified, usegmt=True),
@@ -480,7 +480,7 @@ def _not_modified(headers: dict[str, str], etag: str, modified: datetime) -> boo
         except (TypeError, ValueError):
             return False
         if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
+            when = when.replace(tzinfo=UTC)
         return when >= modified
     return False
 
