@@ -11,9 +11,7 @@ target_metadata = Base.metadata
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Leave to their migrations what the models cannot describe: the full-text index (newscrawl.search_index)."""
-    if type_ == "table" and name is not None and (name == "article_search" or name.startswith("article_search_")):
-        return False
-    return not (type_ == "index" and name == "ix_articles_search")
+    return not (type_ == "table" and name is not None and (name in ("article_search", "search_grams") or name.startswith("article_search_")))
 
 
 def run_migrations_offline() -> None:

@@ -27,15 +27,16 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import groupby
 from typing import Any, NoReturn
 
-from sqlalchemy import ARRAY, BigInteger, bindparam, case, exists, func, not_, or_, select, text, type_coerce
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import BigInteger, case, column, exists, func, not_, or_, select, table, text, type_coerce
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.engine import Connection, Engine
 
 from newscrawl import db
 from newscrawl.history import BEIJING, _json_time, _like_escape, _pad, _show_time, _width
-from newscrawl.search_index import GRAMS_EXPRESSION, TABLE, grams
+from newscrawl.search_index import PG_TABLE, TABLE, grams
 
 RANK_CAP = 200  # matches ranked at most: the newest by id
 CHUNK = 500  # ids per IN (...) list
@@ -45,10 +46,11 @@ SNIPPET_BEFORE, SNIPPET_AFTER = 30, 70  # characters of context around the first
 MARKS = ("[", "]")  # around every hit in a snippet
 COLOR_MARKS = ("\033[1;31m", "\033[0m")  # on a terminal
 _TOKENS = re.compile(r'(-?)"([^"]*)"?|(\S+)')  # -"phrase", "phrase" (an unclosed quote runs to the end), word
+MAX_WORDS = 32  # words and exclusions in a query: at ~500, SQLite finds its expression tree too deep (1000)
 
 
 class QueryError(ValueError):
-    """A query that asks for nothing (empty, or only exclusions)."""
+    """A query that asks for nothing (empty, or only exclusions), or for too much (more than MAX_WORDS words)."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class Query:
 def parse_query(value: str) -> Query:
     """Words (AND), "quoted phrases" (spaces kept) and -exclusions; a lone "-" or "" is no word.
 
-    Raises QueryError when nothing is left to look for."""
+    Raises QueryError when nothing is left to look for, or more than MAX_WORDS words and exclusions."""
     words: list[str] = []
     excluded: list[str] = []
     for match in _TOKENS.finditer(value):
@@ -74,6 +76,8 @@ def parse_query(value: str) -> Query:
             target.append(phrase)
     if not words:
         raise QueryError("the query has no word to look for" + (" (only exclusions)" if excluded else ""))
+    if len(words) + len(excluded) > MAX_WORDS:
+        raise QueryError(f"the query has {len(words) + len(excluded)} words and exclusions, more than {MAX_WORDS}")
     return Query(tuple(words), tuple(excluded))
 
 
@@ -137,15 +141,25 @@ def _search(connection: Connection, query: Query, filters: Filters, limit: int, 
         return []
     fold = sqlite and any(_ASCII_UPPER.search(word.upper()) for word in query.words)  # texts need folding for ASCII letters only
     article = db.Article
-    title_words = sum((case((_like(article.title, word), 1), else_=0) for word in query.words), start=0)
-    occurrences = sum((_count(article.title, word, sqlite, fold) + _count(article.body, word, sqlite, fold) for word in query.words), start=0)
-    ranked: list[tuple[int, int, int]] = []
+    title_words: Any = sum((case((_like(article.title, word), 1), else_=0) for word in query.words), start=0)  # SQL expressions
+    occurrences: Any = sum((_count(article.title, word, sqlite, fold) + _count(article.body, word, sqlite, fold) for word in query.words), start=0)
+    ranked: list[tuple[int, int, int, datetime | None]] = []
     for start in range(0, len(ids), CHUNK):
         statement = select(article.id, title_words, occurrences, article.published_at).where(article.id.in_(ids[start : start + CHUNK]))
         ranked += [(row[0], row[1], row[2], row[3]) for row in connection.execute(statement)]
     ranked.sort(key=_rank)
     best = {row[0]: row for row in ranked[:limit]}
-    columns = (article.id, article.article_key, article.title, article.url, article.city, article.channel, article.source, article.authors, article.body)
+    columns = (
+        article.id,
+        article.article_key,
+        article.title,
+        article.url,
+        article.city,
+        article.channel,
+        article.source,
+        article.authors,
+        article.body,
+    )
     rows = {row.id: row for row in connection.execute(select(*columns).where(article.id.in_(list(best))))}
     hits = []
     for article_id, in_title, count, published_at in best.values():
@@ -221,16 +235,24 @@ def _filter(filters: Filters, sqlite: bool) -> list[Any]:
 # --- candidates: the newest matches, newest first ----------------------------------------------------------
 
 
+# Letters to Python's Unicode data but not to unicode61's (Unicode 6.1, when they were marks): New Tai Lue
+# vowel and tone signs, two Vedic signs. Checked against FTS5 for every code point by tests/test_search.py.
+_NOT_FTS_TOKENS = frozenset([*range(0x19B0, 0x19C1), 0x19C8, 0x19C9, 0x1CF2, 0x1CF3])
+
+
 def _is_token(char: str) -> bool:
-    """A character FTS5's unicode61 tokenizer keeps (letters, numbers, private use); the rest separate tokens."""
+    """A character FTS5's unicode61 tokenizer surely keeps (letters, numbers, private use); the rest separate tokens."""
     category = unicodedata.category(char)
-    return category[0] in "LN" or category == "Co"
+    return (category[0] in "LN" or category == "Co") and ord(char) not in _NOT_FTS_TOKENS
 
 
 def fts_phrase(word: str) -> str | None:
-    """The FTS5 phrase of a word's characters ("潍 坊"), or None when the tokenizer keeps none of them."""
-    chars = [char for char in word if _is_token(char)]
-    return '"' + " ".join(chars) + '"' if chars else None
+    """The FTS5 query of a word: the phrase of each run of its token characters ("潍 坊"), ANDed; None when it has none.
+
+    A run ends at every other character: unicode61 (Unicode 6.1) keeps as tokens some characters assigned since
+    (🤔, ₽), which would stand between the run's characters in the index. Splitting only widens the candidates."""
+    runs = ["".join(run) for token, run in groupby(word, _is_token) if token]
+    return " AND ".join('"' + " ".join(run) + '"' for run in runs) or None
 
 
 def _newest_sqlite(connection: Connection, query: Query, conditions: list[Any], cap: int) -> list[int]:
@@ -260,29 +282,38 @@ def _newest_postgresql(connection: Connection, query: Query, filters: list[Any],
     by reading a window of the newest ids that should hold `cap` matches: the index would propose nearly every
     row there. Rarer words go through the index, over a window sized the same way (a bitmap of the primary key
     ANDed with the index's: a word in a tenth of the archive does not recheck all its articles) or over the
-    whole archive. A word of one or two characters needs no LIKE where the index proposes: holding its gram is
-    holding the word. Plain index scans and sequential scans are switched off, for the transaction or in a
-    savepoint of the caller's: either would evaluate newscrawl_grams on every row of the window, 1 ms each.
+    whole archive. The index is the side table search_grams (newscrawl.search_index), joined on the id. A word
+    of one or two characters needs no LIKE where the index proposes: holding its gram is holding the word.
+    Plain index scans and sequential scans are switched off, for the transaction or in a savepoint of the
+    caller's, so that the planner keeps to bitmap scans: the candidates first, LIKE on those rows only.
     """
     article = db.Article
     needed = sorted({gram for word in query.words for gram in grams(word)})
-    indexed = text(f"{GRAMS_EXPRESSION} @> :grams").bindparams(bindparam("grams", needed, type_=ARRAY(BigInteger)))
+    side = table(PG_TABLE, column("article_id"), column("grams", ARRAY(BigInteger)))
     exact = Query(tuple(word for word in query.words if len(word) > 2 or "\n" in word), query.excluded)
     low, high = connection.execute(select(func.min(article.id), func.max(article.id))).one()
     if high is None:
         return []
     savepoint = connection.begin_nested() if connection.info.get("newscrawl_caller") else None
     try:
-        connection.execute(text("SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"))
-        window, proposal, verify = PROBE, [], _verify(query)
+        connection.execute(
+            text("SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)")
+        )
+        indexed = False
+        window, verify = PROBE, _verify(query)
         while True:
-            bounded = [article.id > high - window] if high - window >= low else []
-            statement = select(article.id).where(*proposal, *bounded, *verify, *filters).order_by(article.id.desc()).limit(cap)
+            bounded = high - window >= low
+            newest = [article.id > high - window] if bounded else []
+            proposal: list[Any] = []
+            if indexed:  # the side table's ids holding every gram (in the window: its primary key's bitmap ANDed with the GIN's)
+                proposed = select(side.c.article_id).where(side.c.grams.contains(needed), *([side.c.article_id > high - window] if bounded else []))
+                proposal.append(article.id.in_(proposed))
+            statement = select(article.id).where(*proposal, *newest, *verify, *filters).order_by(article.id.desc()).limit(cap)
             found = list(connection.scalars(statement))
             if len(found) >= cap or not bounded:
                 return found
             share = len(found) / window
-            proposal, verify = ([], _verify(query)) if share >= COMMON else ([indexed], _verify(exact))
+            indexed, verify = (False, _verify(query)) if share >= COMMON else (True, _verify(exact))
             window = max(2 * window, int(1.2 * cap / share)) if found else 2 * (high - low + 1)
     finally:
         if savepoint is not None:
@@ -348,7 +379,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--until", help="published on or before this date (YYYY-MM-DD, Beijing time)")
     parser.add_argument("--limit", default=str(DEFAULT_LIMIT), help=f"hits shown (default {DEFAULT_LIMIT})")
     parser.add_argument("--format", default="table", help="table, json or jsonl")
-    parser.error = _usage_error  # type: ignore[method-assign]  # one line, status 2
+    parser.error = _usage_error  # one line, status 2
     parser.set_defaults(run=cmd_search)
 
 
@@ -379,7 +410,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     try:
         query = parse_query(args.query)
     except QueryError as error:
-        _usage_error(f"{error}: {args.query!r}")
+        shown = args.query if len(args.query) <= 60 else args.query[:60] + "…"
+        _usage_error(f"{error}: {shown!r}")
     filters = Filters(args.city, args.channel, args.source, args.author, since, until)
     url = db.database_url(args.db)
     try:
@@ -408,8 +440,8 @@ def render(hits: Sequence[Hit], fmt: str) -> str:
     rows = [("published (+08:00)", "article", "channel", "source", "title")]
     rows += [(_show_time(hit.published_at)[:16], hit.article_key, hit.channel or "", hit.source or "", hit.title) for hit in hits]
     widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(_pad(cell, width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    lines = ["  ".join(_pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
     out = [lines[0]]
-    for line, hit in zip(lines[1:], hits):
+    for line, hit in zip(lines[1:], hits, strict=True):
         out += [line, f"    {hit.snippet}"]
     return "\n".join(out) + "\n"

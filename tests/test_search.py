@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import or_, select
@@ -15,11 +15,11 @@ from newscrawl.history import _like_escape
 from newscrawl.items import Article
 from newscrawl.migrate import upgrade
 from newscrawl.mirror.content import generate_articles
+from newscrawl.pipelines.dedup import content_fingerprint
 from newscrawl.search import Filters, Query, QueryError, parse_query, search, snippet
-from pipelines.dedup import content_fingerprint
 
 BEIJING = timezone(timedelta(hours=8))
-NOW = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 BASE = "https://www.yybnet.net"
 
 
@@ -42,6 +42,8 @@ def handmade() -> list[Article]:
         ("NBA总决赛在潍坊转播", "球迷说：nba真好看。100%的人满意，a_b 测试。"),
         ("寿光蔬菜博览会开幕", "今年的菜博会吸引了Nba球迷。潍，坊之间有逗号。"),
         ("50%折扣", "说明：a%b 与 axb 不同；潍坊高新区。"),
+        # Letters to Python, not to FTS5 (U+19B0, U+19C8, U+1CF2); symbols newer than FTS5's Unicode 6.1 (🤔, ₽).
+        ("傣文ᦰᧈ招牌", "表情好🤔的人不少，售价₽100，ᳲ。"),
     ]
     out = []
     for n, (title, body) in enumerate(texts):
@@ -79,6 +81,7 @@ QUERIES = [
     "潍", "的", "坊", "潍坊", "新区", "寿光市", "高新区", "人民群众", "潍坊新闻网", "文明城市创建",
     "潍坊 活动", "寿光 -潍坊", '"潍坊 高新"', "nba", "NBA", "Nba 球迷", "100%", "%", "a_b", "_", "a%b",
     "潍，坊", "，", "：", "菜博会 -NBA", "不存在的词语", "的 -的", '-"潍坊新闻" 寿光',
+    "ᦰᧈ", "文ᦰᧈ招", "ᳲ", "好🤔的", "价₽1",
 ]  # fmt: skip
 
 
@@ -96,6 +99,33 @@ def test_search_equals_like_for_every_query(archive):
     assert sizes["的"] > total / 2 and 0 < sizes["潍坊 活动"] < sizes["潍坊"] and sizes["不存在的词语"] == 0  # the table tests something
     case_blind = archive.dialect.name == "sqlite"  # LIKE ignores ASCII case there, not on PostgreSQL
     assert sizes["nba"] == (2 if case_blind else 1) and sizes["a%b"] == 1 and sizes["潍，坊"] == 1
+    assert sizes["ᦰᧈ"] == sizes["文ᦰᧈ招"] == sizes["ᳲ"] == sizes["好🤔的"] == sizes["价₽1"] == 1
+
+
+def test_every_character_python_calls_a_token_is_one_to_fts5():
+    """The other way round (FTS5 tokens Python calls separators: 🤔) only splits a word's phrase, so widens."""
+    import sqlite3
+    import sys
+
+    from newscrawl.search import _is_token
+
+    kept = [chr(cp) for cp in range(1, sys.maxunicode + 1) if not 0xD800 <= cp <= 0xDFFF and _is_token(chr(cp))]
+    chunks = [kept[i : i + 1000] for i in range(0, len(kept), 1000)]
+    connection = sqlite3.connect(":memory:")
+    connection.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='unicode61 remove_diacritics 0')")
+    connection.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+    connection.executemany("INSERT INTO t (rowid, x) VALUES (?, ?)", [(n, " ".join(chunk)) for n, chunk in enumerate(chunks)])
+    tokens = dict(connection.execute("SELECT doc, count(*) FROM v GROUP BY doc"))
+    assert {n: tokens.get(n, 0) for n in range(len(chunks))} == {n: len(chunk) for n, chunk in enumerate(chunks)}
+
+
+def test_a_query_of_too_many_words_is_refused_and_the_most_allowed_runs(archive):
+    from newscrawl.search import MAX_WORDS
+
+    words = [f"词{n}" for n in range(MAX_WORDS)]
+    assert search(archive, " ".join(words[:-1] + ["-的"])) == []
+    with pytest.raises(QueryError, match=f"more than {MAX_WORDS}"):
+        parse_query(" ".join(words + ["-的"]))
 
 
 @pytest.mark.parametrize("query", ["的", "潍坊", "寿光 -的", "，", "nba"])
@@ -245,6 +275,9 @@ def test_command_refuses_a_query_of_exclusions_and_a_missing_archive(sqlite_url,
     with pytest.raises(SystemExit) as exit:
         main(["search", "--db", sqlite_url, "--", "-潍坊"])
     assert exit.value.code == 2 and "no word to look for" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit:
+        main(["search", "--db", sqlite_url, " ".join(f"w{n}" for n in range(600))])
+    err = capsys.readouterr().err
+    assert exit.value.code == 2 and err.count("\n") == 1 and "600 words and exclusions, more than 32" in err and len(err) < 200
     assert main(["search", "潍坊", "--db", sqlite_url]) == 1
     assert "does not exist" in capsys.readouterr().err
-

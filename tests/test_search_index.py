@@ -5,16 +5,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import text
-from test_reparse import path_of, picked
-from test_reparse import archiver  # noqa: F401 - the fixture
-from test_search import BASE, NOW, handmade, mirror_items
 
 from newscrawl import db, indexes, migrate, search_index
 from newscrawl.archive import Archive
-from newscrawl.items import Article, Gone
+from newscrawl.items import Article, Gone, NotModified
+from newscrawl.pipelines.dedup import content_fingerprint
 from newscrawl.reparse import reparse
 from newscrawl.search import search
-from pipelines.dedup import content_fingerprint
+from test_reparse import (
+    archiver,  # noqa: F401 - the fixture
+    path_of,
+    picked,
+)
+from test_search import BASE, NOW, handmade, mirror_items
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -30,9 +33,19 @@ def vocabulary(engine) -> list[tuple]:
         return [tuple(row) for row in connection.execute(text("SELECT term, doc, col, offset FROM temp.search_terms ORDER BY 1, 2, 3, 4"))]
 
 
+def gram_rows(engine) -> list[tuple]:
+    """PostgreSQL: the side table's rows, and the grams derived from the articles' rows as they are now."""
+    with engine.connect() as connection:
+        kept = connection.execute(text(f"SELECT article_id, grams FROM {search_index.PG_TABLE} ORDER BY 1")).all()
+        derived = connection.execute(text(f"SELECT id, {search_index.GRAMS_EXPRESSION} FROM articles ORDER BY 1")).all()
+    return [tuple(row) for row in kept], [tuple(row) for row in derived]
+
+
 def assert_index_matches_rows(engine) -> None:
-    """SQLite: the index kept by the writer holds exactly what one derived again from the rows holds."""
+    """The index kept by the writer holds exactly what one derived again from the rows holds."""
     if engine.dialect.name != "sqlite":
+        kept, derived = gram_rows(engine)
+        assert kept == derived
         return
     kept = vocabulary(engine)
     search_index.rebuild(engine)
@@ -163,3 +176,65 @@ def test_the_migration_indexes_rows_archived_before_it(database_url):
     assert_index_matches_rows(engine)
     engine.dispose()
 
+
+def test_a_revisit_leaves_the_postgresql_gram_rows_alone(postgres_url):
+    """The grams live in a side table: an UPDATE of articles.last_seen_at (indexed, so never HOT) writes no grams."""
+    migrate.upgrade(postgres_url)
+    engine = db.make_engine(postgres_url)
+    archive = Archive(engine)
+    archive.write([story(31, "寿光蔬菜", "蔬菜大棚一年四季。"), story(32, "青州古城", "古城的夜景。")], run_id=None, now=NOW)
+
+    def versions() -> dict[int, tuple]:
+        with engine.connect() as connection:
+            return {
+                row[0]: (row[1], row[2])
+                for row in connection.execute(text(f"SELECT article_id, xmin::text, ctid::text FROM {search_index.PG_TABLE}"))
+            }
+
+    def article_id(number: int) -> int:
+        with engine.connect() as connection:
+            return connection.scalar(text("SELECT id FROM articles WHERE article_key = :key"), {"key": f"weifang/news/{number}"})
+
+    before = versions()
+    assert len(before) == 2
+    later = NOW + timedelta(days=1)
+    revisits = [NotModified(url=f"{BASE}/weifang/news/201703/31.html", article_key="weifang/news/31"), story(32, "青州古城", "古城的夜景。")]
+    assert archive.write(revisits, run_id=None, now=later)["not_modified"] == 1  # a 304, and the same text again: touches only
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE articles SET last_seen_at = now(), next_check_at = now()"))
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM articles WHERE last_seen_at > :now"), {"now": NOW}) == 2
+    assert versions() == before
+    # A new version rewrites its row only; a row taken back loses it (and a direct DELETE cascades).
+    archive.write([story(32, "青州古城新貌", "古城修缮一新。")], run_id=None, now=later)
+    after = versions()
+    assert after[article_id(31)] == before[article_id(31)] and after[article_id(32)] != before[article_id(32)]
+    assert keys(engine, "修缮") == {"weifang/news/32"} and keys(engine, "夜景") == set()
+    assert_index_matches_rows(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM article_versions WHERE article_id = :id"), {"id": article_id(31)})
+        connection.execute(text("DELETE FROM articles WHERE id = :id"), {"id": article_id(31)})
+    assert set(versions()) == {article_id(32)}
+    assert_index_matches_rows(engine)
+    engine.dispose()
+
+
+def test_an_import_rebuilds_the_index_it_does_not_carry(database_url, tmp_path):
+    import io
+
+    from newscrawl import exchange
+
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    migrate.upgrade(source)
+    engine = db.make_engine(source)
+    Archive(engine).write(mirror_items(20) + handmade(), run_id=None, now=NOW)
+    engine.dispose()
+    exchange.export_jsonl(source, out := io.StringIO())
+    assert '"search_' not in out.getvalue() and '"article_search' not in out.getvalue()  # derived: never exported
+    exchange.import_jsonl(database_url, out.getvalue().splitlines(keepends=True))
+    engine = db.make_engine(database_url)
+    with engine.connect() as connection:
+        like = set(connection.scalars(text("SELECT article_key FROM articles WHERE title LIKE '%潍坊%' OR body LIKE '%潍坊%'")))
+    assert keys(engine, "潍坊") == like and keys(engine, "菜博会") == {"weifang/news/901"}
+    assert_index_matches_rows(engine)
+    engine.dispose()

@@ -6,21 +6,22 @@ Create Date: 2026-12-02
 
 SQLite: the contentless FTS5 table `article_search` (rowid = articles.id; title and body with a space between
 every character), filled here from the rows archived before; the archive writer keeps it in step since.
-PostgreSQL: the function `newscrawl_grams(text)` (distinct 1- and 2-character substrings) and the expression
-GIN index `ix_articles_search` on it, which PostgreSQL fills and keeps in step itself. See newscrawl.search_index.
+PostgreSQL: the function `newscrawl_grams(text)` (distinct 1- and 2-character substrings) and the side table
+`search_grams` (an article's grams) with its GIN index, filled here, kept in step by the archive writer since.
+See newscrawl.search_index.
 """
-from typing import Sequence, Union
+
+from collections.abc import Sequence
 
 from alembic import op
 
 from newscrawl import search_index
 
-
 # revision identifiers, used by Alembic.
-revision: str = '0010'
-down_revision: Union[str, Sequence[str], None] = '0009'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision: str = "0010"
+down_revision: str | Sequence[str] | None = "0009"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
@@ -31,7 +32,8 @@ def upgrade() -> None:
         search_index.fill(connection)
     else:
         op.execute(search_index.GRAMS_FUNCTION)
-        op.execute(search_index.CREATE_PG_INDEX)
+        op.execute(search_index.CREATE_PG_TABLE)
+        search_index.fill_postgresql(connection)
 
 
 def downgrade() -> None:
@@ -39,5 +41,5 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute(f"DROP TABLE {search_index.TABLE}")
     else:
-        op.execute(f"DROP INDEX {search_index.PG_INDEX}")
+        op.execute(f"DROP TABLE {search_index.PG_TABLE}")
         op.execute("DROP FUNCTION newscrawl_grams(text)")
