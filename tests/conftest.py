@@ -151,3 +151,13 @@ def run_crawl(
 
 def load_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def query(url: str, sql: str) -> list[tuple]:
+    """The rows of one SQL statement, read through a short-lived engine."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql))]
+    finally:
+        engine.dispose()

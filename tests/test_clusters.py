@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from conftest import run_crawl
+from conftest import query, run_crawl
 from newscrawl import clusters, db
 from newscrawl.archive import Archive
 from newscrawl.clusters_cli import pairwise, precision_recall
@@ -35,15 +35,6 @@ def item_from_truth(row: dict) -> Article:
         published_at=datetime.fromisoformat(row["published_at"]), content_hash=content_fingerprint(row["body"]),
         crawled_at=datetime(2026, 3, 1, tzinfo=UTC),
     )  # fmt: skip
-
-
-def query(url: str, sql: str) -> list[tuple]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(text(sql))]
-    finally:
-        engine.dispose()
 
 
 def members(url: str) -> dict[str, int]:

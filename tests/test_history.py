@@ -14,6 +14,7 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
+from conftest import query
 from newscrawl import migrate
 from newscrawl.archive import Archive
 from newscrawl.db import make_engine
@@ -179,15 +180,6 @@ def archive(database_url) -> str:
     finally:
         engine.dispose()
     return database_url
-
-
-def query(url: str, sql: str) -> list[tuple]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(text(sql))]
-    finally:
-        engine.dispose()
 
 
 def test_the_archive_writer_stores_the_change_on_each_version(archive):

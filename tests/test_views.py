@@ -8,6 +8,7 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text, update
 
+from conftest import query
 from newscrawl import db, migrate
 from newscrawl.archive import Archive
 from newscrawl.items import Article, Removed
@@ -54,15 +55,6 @@ def write_archive(database_url: str) -> None:
         writer.write([Removed(url="u", article_key="zibo/news/1000003", http_status=404)], None, CRAWLED + timedelta(days=1))
         with engine.begin() as connection:  # a list stored as JSON null, not as a list: no rows, no error
             connection.execute(update(db.Article).where(db.Article.article_key == "zibo/news/1000004").values(authors=None, editors=None))
-    finally:
-        engine.dispose()
-
-
-def query(url: str, sql: str) -> list[tuple]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(text(sql))]
     finally:
         engine.dispose()
 
