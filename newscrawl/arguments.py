@@ -208,13 +208,18 @@ def check(name: str, parser: Parser, value: Any) -> Any:
         raise ArgumentError(name, error.expected, value, error.why) from None
 
 
+# Spider attributes a `-a` may set for Scrapy itself: UserAgentMiddleware and HttpAuthMiddleware read them.
+SCRAPY_SPIDER_ATTRIBUTES = frozenset({"user_agent", "http_user", "http_pass", "http_auth_domain"})
+
+
 def spider_arguments(spider: str, declared: Mapping[str, Parser], given: Mapping[str, Any]) -> dict[str, Any]:
     """The spider's arguments parsed; ArgumentError for an unknown one or a bad value. Empty values mean unset.
 
-    Arguments starting with "_" pass unchecked (scrapyd adds `_job`).
+    Arguments starting with "_" pass unchecked (scrapyd adds `_job`), as do the spider attributes Scrapy's own
+    middlewares read (SCRAPY_SPIDER_ATTRIBUTES).
     """
     for name in given:
-        if name not in declared and not name.startswith("_"):
+        if name not in declared and not name.startswith("_") and name not in SCRAPY_SPIDER_ATTRIBUTES:
             raise ArgumentError(name, "", line=f"{name}: not an argument of the {spider} spider, which takes {', '.join(sorted(declared))}")
     return {name: check(name, parser, given[name]) for name, parser in declared.items() if given.get(name) not in (None, "")}
 

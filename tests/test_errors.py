@@ -208,3 +208,14 @@ def test_scrapy_crawl_names_a_missing_extra(hide, setting, line, mirror, tmp_pat
     assert done.returncode == 2, done.stderr
     assert [row.split("ERROR: ", 1)[1] for row in done.stderr.splitlines() if " ERROR: " in row] == [line]
     assert "Traceback" not in done.stderr
+
+
+def test_spider_arguments_scrapy_reads_and_empty_values_are_accepted():
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.spiders.yybnet import YybnetSpider
+    from newscrawl.yybnet import DEFAULT_BASE_URL
+
+    spider = YybnetSpider.from_crawler(get_crawler(YybnetSpider), base_url="", user_agent="archive-bot", http_user="u", http_pass="p")
+    assert spider.base_url == DEFAULT_BASE_URL.rstrip("/")  # empty means the default, not a KeyError mid-crawl
+    assert (spider.user_agent, spider.http_user, spider.http_pass) == ("archive-bot", "u", "p")  # Scrapy's middlewares read these

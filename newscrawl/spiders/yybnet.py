@@ -60,7 +60,7 @@ class YybnetSpider(scrapy.Spider):
         args = arguments.spider_arguments(self.name, self.ARGUMENTS, {**given, **kwargs})
         super().__init__(**kwargs)
         self.channels = args.get("channels") or known_channels(args.get("cities"))
-        self.base_url = args["base_url"].rstrip("/")
+        self.base_url = args.get("base_url", DEFAULT_BASE_URL).rstrip("/")  # an empty -a base_url= means the default
         self.since: date | None = args.get("since")
         self.max_list_pages = args.get("max_list_pages") or None
         self.full = args.get("full", False)  # read by the incremental middleware: true forces a complete pass
