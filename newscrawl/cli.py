@@ -71,6 +71,16 @@ def one_line(error: Exception, args: argparse.Namespace) -> tuple[str, int] | No
     return None
 
 
+def add_postgres_server(bench: argparse.ArgumentParser) -> None:
+    """--postgres: the server a benchmark makes its scratch database on."""
+    bench.add_argument(
+        "--postgres",
+        type=option(a.database),
+        default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+        help="a server to make a scratch database on",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="newscrawl", description="Archive Chinese regional news into SQL.")
     parser.add_argument(VERBOSE, action="store_true", help="show the traceback of an error, not only its one line")
@@ -169,12 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl_bench = benches.add_parser("crawl", help="pages/s, peak RSS and CPU per page: bare Scrapy, SQLite, PostgreSQL, K workers")
     crawl_bench.add_argument("--articles", type=option(a.whole_number(1, 1500)), default=1500)
     crawl_bench.add_argument("--workers", type=option(a.whole_number(1, 2)), default=2)
-    crawl_bench.add_argument(
-        "--postgres",
-        type=option(a.database),
-        default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
-        help="a server to make a scratch database on",
-    )
+    add_postgres_server(crawl_bench)
     crawl_bench.add_argument("--redis", type=option(a.redis), default="redis://127.0.0.1:6379", help="a server to use a free database number of")
     crawl_bench.set_defaults(run=cmd_bench_crawl)
     memory_bench = benches.add_parser("memory", help="peak RSS of the incremental crawl against archives of several sizes")
@@ -195,12 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     redis_bench.set_defaults(run=cmd_bench_redis)
     search_bench = benches.add_parser("search", help="ranked full-text search latency against a LIKE scan, SQLite and PostgreSQL")
     search_bench.add_argument("--articles", type=option(a.whole_number(1, 100_000)), default=100_000)
-    search_bench.add_argument(
-        "--postgres",
-        type=option(a.database),
-        default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
-        help="a server to make a scratch database on",
-    )
+    add_postgres_server(search_bench)
     search_bench.set_defaults(run=cmd_bench_search)
     return parser
 
