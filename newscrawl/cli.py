@@ -175,6 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     extract_bench.add_argument(
         "--tools", type=option(a.choice_list(BENCH_TOOLS)), default="newscrawl,trafilatura,gne", help="comma-separated tools to compare"
     )
+    extract_bench.add_argument(
+        "--repeats", type=option(a.whole_number(1, 3, 100)), default=3, help="runs of each tool on each page; the fastest counts (default 3)"
+    )
     extract_bench.set_defaults(run=cmd_bench)
     crawl_bench = benches.add_parser("crawl", help="pages/s, peak RSS and CPU per page: bare Scrapy, SQLite, PostgreSQL, K workers")
     crawl_bench.add_argument("--articles", type=option(a.whole_number(1, 1500)), default=1500)
@@ -359,7 +362,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from newscrawl.bench import bench_extract
 
-    print(bench_extract(args.gold_dir, args.tools))
+    print(bench_extract(args.gold_dir, args.tools, repeats=args.repeats))
     return 0
 
 

@@ -107,15 +107,26 @@ def find_body(lines: list[Line], anchor: int | None = None) -> Body | None:
     for line in lines:
         chain = _ancestors(line.owner, cache)
         chains.append(chain)
-        for element in chain:
-            total[element] = total.get(element, 0) + line.chars
-            linked[element] = linked.get(element, 0) + line.link_chars
-            first.setdefault(element, line.index)
-            last[element] = line.index
+        owner = chain[0]
+        total[owner] = total.get(owner, 0) + line.chars
+        linked[owner] = linked.get(owner, 0) + line.link_chars
+        first.setdefault(owner, line.index)
+        last[owner] = line.index
         value = prose_score(line)
         if value:
             for element, weight in zip(chain, ANCESTOR_WEIGHTS, strict=False):  # the nearest ancestors only
                 score[element] = score.get(element, 0.0) + value * weight
+    # Each element's sums over the lines beneath it, summed up the tree once, deepest elements first.
+    for chain in sorted(cache.values(), key=len, reverse=True):
+        if len(chain) < 2:
+            continue
+        element, parent = chain[0], chain[1]
+        if element not in total:
+            continue
+        total[parent] = total.get(parent, 0) + total[element]
+        linked[parent] = linked.get(parent, 0) + linked[element]
+        first[parent] = min(first.get(parent, first[element]), first[element])
+        last[parent] = max(last.get(parent, last[element]), last[element])
     best, best_score = None, 0.0
     for element, value in score.items():
         if element.tag in ("html",):
@@ -131,7 +142,7 @@ def find_body(lines: list[Line], anchor: int | None = None) -> Body | None:
             best, best_score = element, final
     if best is None:
         return None
-    inside = [line.index for line, chain in zip(lines, chains, strict=True) if best in chain]
+    inside = [index for index in range(first[best], last[best] + 1) if best in chains[index]]
     start = _lead_paragraphs_before(lines, inside[0], inside[-1] + 1, best, cache)
     return Body(best, start, inside[-1] + 1, best_score)
 

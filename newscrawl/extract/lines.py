@@ -254,6 +254,8 @@ class _LineBuilder:
     def add(self, text: str | None) -> None:
         if not text:
             return
+        if not self.has_text and not self.heading and text.isspace():
+            return  # indentation between tags before a line's text: it would be stripped, and no flush is owed for it
         self.pieces.append(text)
         if self.has_text and not (self.link_depth or self.emphasis_depth or self.heading_depth):
             return  # the common case: more plain text for a line already begun
