@@ -359,13 +359,15 @@ def test_trailing_byline_rejects_open_brackets(paragraph):
 @pytest.mark.parametrize(
     ("line", "editors"),
     [
-        # rule: a staff code glued to a name with "_" is dropped, the name is the editor;
-        # a code standing alone is the only name and stays (163: 责任编辑：NF041)
+        # rule (LABELS.md): a staff code after a name, glued with "_" or set apart, is dropped and the name
+        # is the editor; a code standing alone is the only name and stays (163: 责任编辑：NF041)
         ("责任编辑：王晓易_NF041", ["王晓易"]),
         ("（责任编辑：王晓易_NE0011）", ["王晓易"]),
         ("[责任编辑:NF041]", ["NF041"]),
         ("责任编辑：alonliu", ["alonliu"]),
-        ("责任编辑：张三 NF041", ["张三", "NF041"]),  # unchanged: two tokens are two names
+        ("责任编辑：张三 NF041", ["张三"]),
+        ("责任编辑：周丽(PN200)", ["周丽"]),
+        ("责任编辑：NF041 张三", ["NF041", "张三"]),  # a code before a name is no code of it
     ],
 )
 def test_staff_codes(line, editors):

@@ -1,6 +1,6 @@
 """The extractor's layout holds: small modules, each saying what it finds, importing in one direction.
 
-Layers, bottom up: the reading and the words (`lines`, `vocabulary`, `bylines`, `results`, `charset`),
+Layers, bottom up: the reading and the words (`lines`, `vocabulary`, `names`, `bylines`, `results`, `charset`),
 the questions about a line (`clues`, then `credits`), the finders (one concern each), and the
 orchestrator (`generic`) that hands each finder the results of the earlier ones. A finder never
 imports another finder.
@@ -63,7 +63,7 @@ def test_finders_do_not_import_each_other(finder):
     assert "generic" not in GRAPH[finder]
 
 
-@pytest.mark.parametrize("beneath", ["vocabulary", "lines", "bylines", "results", "clues", "credits"])
+@pytest.mark.parametrize("beneath", ["vocabulary", "lines", "names", "bylines", "results", "clues", "credits"])
 def test_the_layer_beneath_imports_no_finder(beneath):
     assert not GRAPH[beneath] & (FINDERS | {"generic"}), f"{beneath} imports {sorted(GRAPH[beneath] & FINDERS)}"
 

@@ -77,6 +77,10 @@ LEAD_PARAGRAPHS = 3  # leading paragraphs searched for a lead byline (a photo ca
 # a credit closing a paragraph in brackets: …。(记者 张三)
 TRAILING_BRACKET = re.compile(r"[)）\]】〕]\s*[。.]?\s*$")
 UNCLOSED_BRACKET = re.compile(r"[(（\[【〔][^()（）\[\]【】〔〕]{1,40}$")  # a credit bracket the page never closes
+# a bracket closing a line or a paragraph: (来源：新华社) alone, or …。（来源：新华社）
+CLOSING_BRACKET = re.compile(r"[(（\[【〔](?P<inner>[^()（）\[\]【】〔〕]{2,40})[)）\]】〕]\s*[。.]?\s*$")
+# a closing 来源 sentence without a colon: 本文来源于市统计局 (the value is the rest of the line)
+SOURCE_SENTENCE = re.compile(r"^\s*(?:本文|文章|本稿|稿件|信息)(?:来源|來源)(?:于|於|自)\s*(?P<value>[^\s，。,；;：:（）()]{2,30})\s*[。.]?\s*$")
 # a mark pointing up at the image just above: a line opening with it under an image is its caption
 CAPTION_POINTER = re.compile(r"^\s*[▲△↑⬆☝]")
 # A production-staff line (审核：欧钰涵, 监制：张三 李四): names only, under a role that is neither author nor editor.
@@ -145,6 +149,18 @@ def find_body(lines: list[Line], anchor: int | None = None) -> Body | None:
     inside = [index for index in range(first[best], last[best] + 1) if best in chains[index]]
     start = _lead_paragraphs_before(lines, inside[0], inside[-1] + 1, best, cache)
     return Body(best, start, inside[-1] + 1, best_score)
+
+
+def closing_source(text: str) -> str | None:
+    """A 来源 label that closes a line or a paragraph in brackets (`…。（来源：新华社）`), or a closing
+    `本文来源于市统计局` line, as a label line (`来源：新华社`); else None."""
+    bracket = CLOSING_BRACKET.search(text)
+    if bracket is not None and SOURCE_LABEL.match(bracket.group("inner").strip()):
+        return bracket.group("inner").strip()
+    sentence = SOURCE_SENTENCE.match(text)
+    if sentence is not None:
+        return "来源：" + sentence.group("value")
+    return None
 
 
 def _ancestors(element: Any, cache: dict[Any, list[Any]]) -> list[Any]:
@@ -246,6 +262,11 @@ def clean_body(
             take_people(bracket_people(text, alone=False), text) if line.chars <= 80 else None
             drop("links")
             continue
+        if source := closing_source(text):
+            out.source_lines.append(source)
+            if CLOSING_BRACKET.match(text.strip()) or SOURCE_SENTENCE.match(text):
+                drop("source-line")  # (来源：新华社) or 本文来源于市统计局 on a line of its own
+                continue
         if line.chars <= 60 and is_caption(line) and CAPTION_POINTER.match(text) and is_caption_credit(text):
             out.paragraphs.append(text)  # ▲记者张三摄 under an image: the photo's credit, body, no author
             seen_text.add(norm(text))
@@ -357,6 +378,9 @@ def clean_body(
         if SOURCE_LABEL.match(text) or is_source_line(text):
             out.source_lines.append(text)
             take_people(labelled_people(text), text)
+            continue
+        if source := closing_source(text):
+            out.source_lines.append(source)
             continue
         take_people(people_line(text), text) or take_people(bracket_people(text), text)
     out.authors = unique(out.authors)

@@ -9,8 +9,11 @@ Conventions beyond the role words:
 - 编译 credits the writer of the Chinese text (author); 翻译 and the other production roles are not read.
 - A picture credit to the interviewee, the unit interviewed or an archive (受访者供图, 受访单位供图,
   资料图) names no person; a role word after a determiner (该作者文章, 此作者) is a common noun.
-- Staff codes: a code glued to a name with "_" (责任编辑：王晓易_NF041) is dropped and the name is the
-  editor; a code standing alone (责任编辑：NF041) is the only name given and is kept as the editor.
+- Staff codes: a code after a name, glued with "_" or set apart (责任编辑：王晓易_NF041, 陈刚 PK101,
+  周丽(PN200)) is dropped and the name is the editor; a code standing alone (责任编辑：NF041) is the only
+  name given and is kept as the editor.
+- Supervisory credits (监制, 总监制, 审读, 审核, 终审) name no editor; 选稿 (the desk editor who placed the
+  story) and desk labels of the XX编辑 kind (晚报编辑) do.
 - Label words of a meta or copyright line (发布日期, 时间, 版权声明, 点击, 浏览 539, 所属分类) are never
   names: they are skipped like dates, also where glued to a name (龙慧发布日期).
 - Badges beside credits (原创, 转载, 独家, 首发) are never names: skipped like labels.
@@ -25,10 +28,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 
 from newscrawl.dates import nfkc_same_length
+from newscrawl.extract.names import segment as _segment
+from newscrawl.extract.names import surnames as _surnames
 from newscrawl.extract.vocabulary import EDITOR_WORDS, SOURCE_WORDS
 
 AUTHOR, EDITOR, IGNORE = "author", "editor", "ignore"
@@ -53,7 +56,11 @@ _ROLES: dict[str, tuple[str, int]] = {
     ),
     **dict.fromkeys(EDITOR_WORDS, (EDITOR, BOTH)),
     **dict.fromkeys(
-        [*SOURCE_WORDS, *"审核 審核 审校 终审 监制 主编 编审 统筹 策划 出品 视频 剪辑 设计 翻译 配音 发自 發自".split()],
+        [
+            *SOURCE_WORDS,
+            *"审核 審核 审校 终审 初审 复审 审读 審讀 审订 监制 監製 总监制 總監製 主编 编审".split(),
+            *"统筹 策划 出品 视频 剪辑 设计 翻译 配音 发自 發自".split(),
+        ],
         (IGNORE, PRE),
     ),
     # a picture credit to the interviewee or an archive names no person: 马俊峰/文受访者供图
@@ -79,6 +86,8 @@ _ROLE_RE = re.compile(
 _DETERMINERS = set("该該此")
 # A staff code glued to a name (王晓易_NF041): the person is the name; a code standing alone is kept (NF041)
 _NAME_CODE_RE = re.compile(r"^(?P<name>[\u3400-\u9fff]{2,4})_[A-Za-z]{1,4}\d{2,6}$")
+# A staff code on its own token: after a name (陈刚 PK101, 周丽(PN200)) it is that name's, and is cut
+_STAFF_CODE_RE = re.compile(r"^[A-Za-z]{1,4}\d{2,6}$")
 
 _SEPARATORS = " \t\u3000、，,/；;|︱—:·"  # between names and role words ("·" inside a token joins a minority name)
 _BRACKETS_RE = re.compile(r"[()\[\]【】〔〕<>《》「」『』{}□■●◆◇○★☆▲△▼]")
@@ -99,7 +108,6 @@ _NOT_NAMES = set(
 )
 # Badges shown beside credits (原创 张三, 独家): never names, skipped like labels.
 _BADGES = {"原创", "原創", "转载", "轉載", "独家", "獨家", "首发", "首發"}
-_MAX_RUN = 16
 # Function words that also stand in given names (李在山, 沈从文): a 3-character token holding one of them
 # after a known surname, set apart from its role word, is a name (记者在现场 is not: glued, no surname).
 _GIVEN_NAME_CHARS = set("在从")
@@ -125,71 +133,6 @@ class Byline:
     raw: str = ""
 
 
-@lru_cache(maxsize=1)
-def _surnames() -> tuple[dict[str, float], frozenset[str]]:
-    """Single surnames with a cost (0 for the most common, up to 1.5 for rare ones) and compound surnames."""
-    text = resources.files("newscrawl").joinpath("data/surnames.txt").read_text("utf-8")
-    single: dict[str, float] = {}
-    compound: set[str] = set()
-    section = ""
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line.startswith("["):
-            section = line.strip("[]")
-            continue
-        for name in line.split():
-            if section == "compound":
-                compound.add(name)
-            elif name not in single:
-                rank = len(single)
-                single[name] = 1.5 if section == "rare" else 0.0 if rank < 60 else 0.5 if rank < 150 else 1.0
-    return single, frozenset(compound)
-
-
-def _piece_cost(piece: str) -> float | None:
-    """Cost of reading `piece` as one person's name, None if it cannot be one."""
-    single, compound = _surnames()
-    if piece[:2] in compound and len(piece) in (3, 4):
-        return 0.0
-    if piece[0] not in single or not 2 <= len(piece) <= 4:
-        return None
-    # 3-character names are the norm; 2-character ones are common; 4 with a single surname are rare
-    return single[piece[0]] + {2: 1.0, 3: 0.0, 4: 3.0}[len(piece)]
-
-
-@lru_cache(maxsize=4096)
-def _segment(run: str) -> tuple[str, ...] | None:
-    """The cheapest split of a run of Han characters into surname-initial names of 2-4 characters.
-
-    Cost per piece: 0 for 3 characters or a compound surname, 1 for 2 characters, 3 for 4 characters
-    with a single surname, plus 0-1.5 by how rare the surname is; ties go to fewer pieces, then to a
-    longer first piece.
-    """
-    n = len(run)
-    if n > _MAX_RUN:
-        return None
-    # best[i]: (cost, piece count, negated piece lengths) of the best split of run[i:]
-    best: list[tuple[float, int, tuple[int, ...]] | None] = [None] * (n + 1)
-    best[n] = (0.0, 0, ())
-    for i in range(n - 2, -1, -1):
-        for length in (2, 3, 4):
-            rest = best[i + length] if i + length <= n else None
-            cost = _piece_cost(run[i : i + length]) if rest is not None else None
-            if cost is None or rest is None:
-                continue
-            candidate = (cost + rest[0], rest[1] + 1, (-length, *rest[2]))
-            current = best[i]
-            if current is None or candidate < current:
-                best[i] = candidate
-    if best[0] is None:
-        return None
-    pieces, pos = [], 0
-    for neg_length in best[0][2]:
-        pieces.append(run[pos : pos - neg_length])
-        pos -= neg_length
-    return tuple(pieces)
-
-
 def _normalise(text: str) -> str:
     """NFKC per character where that keeps one character, so offsets stay valid for the original."""
     return nfkc_same_length(text)
@@ -211,6 +154,8 @@ def _names_in(run: str, *, glued: bool = False) -> tuple[list[str], bool]:
         token = token.strip("·.-'")
         if (code := _NAME_CODE_RE.match(token)) is not None:
             token = code.group("name")
+        elif names and _STAFF_CODE_RE.match(token) and not _STAFF_CODE_RE.match(names[-1]):
+            continue  # the code of the name before it
         token = re.sub(r"等人?$", "", token)
         if not token or _DATEISH_RE.fullmatch(token) or _is_org(token) or _LABEL_WORD_RE.fullmatch(token) or token in _BADGES:
             continue

@@ -58,6 +58,8 @@ LEGAL_NOTICE = re.compile(
 
 # Meta and 来源 lines.
 META_HINT = re.compile(r"\d|来源|來源|作者|编辑|編輯|记者|記者")  # cheap test before looks_meta
+LINKED_TIME_MAX_CHARS = 30  # a linked line this short that is mostly a time is the article's time line
+LINKED_TIME_RESIDUE_CHARS = 6  # what it holds besides the time (来自北京)
 META_RESIDUE_CHARS = 40  # what a meta line may hold besides times, labels and buttons (names, sources)
 COPYRIGHT_HEADING = re.compile(r"版权声明|版權聲明|免责声明|免責聲明|转载声明|稿件声明")  # may stand before 来源：
 # title marks a source value keeps in pairs: 人民网-《人民日报》
@@ -109,7 +111,9 @@ def looks_meta(line: Line) -> bool:
 
 
 def _looks_meta(line: Line) -> bool:
-    if line.chars > META_LINE_MAX_CHARS or (line.link_ratio > 0.8 and not SOURCE_LABEL.search(line.text)):
+    if line.chars > META_LINE_MAX_CHARS:
+        return False
+    if line.link_ratio > 0.8 and not SOURCE_LABEL.search(line.text) and not _linked_time_alone(line):
         return False
     if SOURCE_LABEL.search(line.text) or SOURCE_LABEL_BARE.search(line.text):
         return True
@@ -124,6 +128,18 @@ def _looks_meta(line: Line) -> bool:
         residue = META_LABEL.sub("", UI_WORDS.sub("", URL.sub("", residue)))
         return count_chars(clean_text(residue)) <= META_RESIDUE_CHARS
     return bool(META_LABEL.search(line.text)) and line.chars <= 60 and not SENTENCE_END.search(line.text)
+
+
+def _linked_time_alone(line: Line) -> bool:
+    """A line that is a time and little else, set as a link (`2019年02月20日 02:26:00 来自北京`): a time line
+    still, unlike a linked headline with its date in a list of other stories."""
+    times = line_times(line)
+    if not times or line.chars > LINKED_TIME_MAX_CHARS:
+        return False
+    residue = line.text
+    for found in reversed(times):
+        residue = residue[: found.start] + residue[found.end :]
+    return count_chars(clean_text(residue)) <= LINKED_TIME_RESIDUE_CHARS
 
 
 def is_caption(line: Line) -> bool:

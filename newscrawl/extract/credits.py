@@ -4,8 +4,10 @@ The shared questions about credits, asked by the meta line, the body and the peo
 The names themselves are read by `newscrawl.extract.bylines` (role words and runs of names); this
 layer decides which stretch of a line to hand it: a standalone credit line (`people_line`), bracketed
 segments (`bracket_people`), a credit opening a paragraph (`lead_credit`), the stretch after a people
-label (`labelled_people`), or the slots of an unlabelled meta line (`unlabelled_slots`). A photo credit
-closing an image caption credits the photo, not the story (`caption_photo_credit`).
+label (`labelled_people`), the slots of an unlabelled meta line (`unlabelled_slots`), or the one name
+beside the time in the writer's slot (`writer_slot`: a person there is an author, an organisation, paper
+or account the source). A photo credit closing an image caption credits the photo, not the story
+(`caption_photo_credit`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from newscrawl.extract.vocabulary import (
     SOURCE_TRIM,
     STAFF_WORD,
     UI_WORDS,
+    URL,
 )
 
 SUFFIX_PEOPLE_LABEL = re.compile(r"文\s*[/／]\s*[图圖]|[图圖]\s*[/／]\s*文|摄影|攝影")
@@ -48,6 +51,7 @@ TEXT_CREDIT = re.compile(r"文\s*[/／·]?\s*[图圖]|[图圖]\s*[/／·]?\s*文
 BRACKETED = re.compile(r"[【\[（(〔]([^】\]）)〕]{2,40})[】\]）)〕]")
 LEAD_BRACKET = re.compile(r"^\s*[〔【\[（(]([^〕】\]）)]{2,30})[〕】\]）)]")
 logger = logging.getLogger(__name__)
+SOURCE_MAX_CHARS = 30  # a 来源 value is no longer than this
 T = TypeVar("T")
 
 
@@ -156,6 +160,58 @@ def unlabelled_slots(text: str) -> tuple[str | None, list[str]]:
     if len(names) > 3 or not all(bylines.person_like(name) for name in names):
         return None, []
     return slot, names
+
+
+# A Latin user handle (maomaobear, li_wei88): no capitals, the form accounts of people take, not outlets (BBC, Reuters).
+LATIN_HANDLE = re.compile(r"[a-z][a-z0-9_.\-]{2,29}")
+LATIN_ACRONYM = re.compile(r"[A-Z]{2,6}")  # BBC, CGTN, YMG: an organisation
+# a counter written number first: 0人参与评论, 12次阅读, 3跟帖
+NUMBER_COUNTER = re.compile(r"\d+\s*(?:人|次)?\s*(?:参与|參與|跟帖|评论|評論|阅读|閱讀|浏览|瀏覽|点击|點擊)+")
+
+
+def writer_slot(text: str) -> tuple[str, str] | None:
+    """The one name written beside the time in a meta line without a 来源 label, and how it reads:
+    `("source", name)` for an organisation, a paper, an account or an acronym (`淄博晚报 2014-05-06 17:22`, `BBC`), `("author",
+    name)` for a person's name (`2020-03-05 10:20 王小明`, a lower-case handle `maomaobear 2015-06-19`).
+    None when there is no such single name, or it looks like a name without surely being one."""
+    times = dates.find_times(text)
+    if not times or SOURCE_LABEL.search(text):
+        return None
+    rest = text
+    for found in times[::-1]:
+        rest = rest[: found.start] + "  " + rest[found.end :]
+    rest = UI_WORDS.sub(" ", URL.sub(" ", NUMBER_COUNTER.sub(" ", rest)))
+    words = [w.strip(SOURCE_TRIM) for w in rest.split()]
+    words = [w for w in words if w and not META_LABEL.search(w) and (CJK.search(w) or re.search(r"[A-Za-z]{2}", w))]
+    words = [w for w in words if not BADGE_WORDS.match(w)]
+    if len(words) != 1 or not 2 <= len(words[0]) <= SOURCE_MAX_CHARS:
+        return None
+    word = words[0]
+    if ORG_SUFFIX.search(word) or byline_call(bylines.split_names, word) != [word] or LATIN_ACRONYM.fullmatch(word):
+        return "source", word
+    if bylines.person_like(word) or LATIN_HANDLE.fullmatch(word):
+        return "author", word
+    return None
+
+
+def beside_account(text: str, account: str) -> str | None:
+    """The author's name in a self-media meta line that shows the publishing account (the 微信公众号
+    layout `原创 2018-04-07 闲云野鹤 闲云野鹤古刹`): the one word left besides the account, badges and the
+    time, when it is a name and not an organisation; else None."""
+    if not account or account not in text or SOURCE_LABEL.search(text) or META_LABEL.search(text):
+        return None
+    rest = text.replace(account, " ")
+    for found in dates.find_times(rest)[::-1]:
+        rest = rest[: found.start] + " " + rest[found.end :]
+    rest = UI_WORDS.sub(" ", URL.sub(" ", NUMBER_COUNTER.sub(" ", rest)))
+    words = [w.strip(SOURCE_TRIM) for w in rest.split()]
+    words = [w for w in words if w and not BADGE_WORDS.match(w)]
+    if len(words) != 1 or not 2 <= len(words[0]) <= ACCOUNT_MAX_CHARS:
+        return None
+    word = words[0]
+    if ORG_SUFFIX.search(word) or CJK_PUNCTUATION.search(word) or not (CJK.search(word) or re.fullmatch(r"[A-Za-z][\w.\- ]+", word)):
+        return None
+    return word
 
 
 def caption_photo_credit(line: Line, credit: bylines.Byline) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from newscrawl.extract.body import clean_body, find_body, find_images
+from newscrawl.extract.credits import writer_slot
 from newscrawl.extract.headline import find_subtitle, find_title, headline_before, likely_headline
 from newscrawl.extract.lines import parse_html, read_lines
 from newscrawl.extract.metaline import find_meta_line, find_source, publishing_account
@@ -83,7 +84,10 @@ def extract(html: str, url: str | None = None, *, now: datetime | None = None) -
         article.source, rules["source"] = source, rule
 
     # people: the meta zone's credits, then the body's
-    people = find_people(lines, zone, source, cleaned)
+    people = find_people(lines, zone, source, cleaned, meta.account)
+    slot = next((reading for i in zone.indexes if (reading := writer_slot(lines[i].text)) is not None), None)
+    if slot is not None:  # which reading the one name beside the time was given (author or source)
+        article.extra["writer_slot"] = {"name": slot[1], "read_as": slot[0]}
     article.authors, article.editors = people.authors, people.editors
     article.byline = people.raw or None
 

@@ -19,28 +19,25 @@ from __future__ import annotations
 import re
 
 from newscrawl import dates
-from newscrawl.extract import bylines
-from newscrawl.extract.clues import is_prose, line_times, looks_meta, trim_source
-from newscrawl.extract.credits import byline_call, captioned_photo_credit, unlabelled_slots
+from newscrawl.extract.clues import is_caption, is_prose, line_times, looks_meta, trim_source
+from newscrawl.extract.credits import SOURCE_MAX_CHARS, captioned_photo_credit, unlabelled_slots, writer_slot
 from newscrawl.extract.lines import Line
 from newscrawl.extract.results import Body, CleanBody, Headline, MetaLine, PageMeta
 from newscrawl.extract.vocabulary import (
     ACCOUNT_MAX_CHARS,
-    BADGE_WORDS,
     CAPTION_START,
     CAPTION_TAGS,
     CJK,
     META_LABEL,
     META_WINDOW,
-    ORG_SUFFIX,
     OTHER_META_LABELS,
     PEOPLE_LABELS,
+    PUNCTUATION,
     SOURCE_LABEL,
     SOURCE_LABEL_BARE,
     SOURCE_TRIM,
     TIME_LABELS,
     UI_WORDS,
-    URL,
 )
 
 # Counter words of a meta line, before their number: 参与 2381, 跟帖：12, 人气 90 (also glued to a source).
@@ -54,7 +51,6 @@ SOURCE_STOP = re.compile(
     + r"|[|｜]|\s+(?=\d)|\s+(?:https?://|www\.)|https?://"
 )
 SOURCE_TRAILING_BRACKET = re.compile(r"\s*[（(][^（()）]{1,12}[)）]?\s*$")
-SOURCE_MAX_CHARS = 30
 
 
 def find_meta_line(lines: list[Line], title: Headline | None, body: Body | None) -> MetaLine:
@@ -68,6 +64,8 @@ def find_meta_line(lines: list[Line], title: Headline | None, body: Body | None)
         start = 0
     stop = min(len(lines), start + META_WINDOW)
     for line in lines[start:stop]:
+        if not zone.indexes and line.after_image and is_caption(line) and not looks_meta(line):
+            continue  # the caption of a lead picture set between the headline and the meta line
         if is_prose(line) and not looks_meta(line) and zone.indexes:
             break
         if is_prose(line) and not looks_meta(line) and body is not None and line.index >= body.start:
@@ -113,6 +111,8 @@ def find_source(
         return meta.source, "meta-tag-for-empty-label"
     if account:
         return account, "publishing-account"
+    if meta.account and meta.account in zone.text:
+        return meta.account, "embedded-account"  # the 公众号 the page's data names, shown in its meta line
     for part in zone.text.split("  "):
         value = source_beside_time(part)
         if value:
@@ -152,29 +152,24 @@ def _first_name_token(value: str) -> str:
 
 def source_beside_time(text: str) -> str | None:
     """In a meta line without a 来源 label (`淄博晚报 2014-05-06 17:22 大字`, `2020-10-04 15:05聯合報 記者…`),
-    the one name written beside the time, if it is not a person's; or the source slot of an unlabelled
-    line of names before the time (`unlabelled_slots`). A badge (原创) is never the source."""
-    times = dates.find_times(text)
-    if not times or SOURCE_LABEL.search(text):
+    the one name written beside the time, if it is not a person's (`credits.writer_slot`); or the source
+    slot of an unlabelled line of names before the time (`unlabelled_slots`). A badge (原创) is never the source."""
+    if not dates.find_times(text) or SOURCE_LABEL.search(text):
         return None
     slot, _ = unlabelled_slots(text)
     if slot:
         return slot
-    first = times[0]
-    rest = text[: first.start] + "  " + text[first.end :]
-    for found in dates.find_times(rest)[::-1]:
-        rest = rest[: found.start] + "  " + rest[found.end :]
-    rest = URL.sub(" ", rest)
-    rest = UI_WORDS.sub(" ", rest)
-    words = [w.strip(SOURCE_TRIM) for w in rest.split()]
-    words = [w for w in words if w and not META_LABEL.search(w) and (CJK.search(w) or re.search(r"[A-Za-z]{2}", w))]
-    words = [w for w in words if not BADGE_WORDS.match(w)]
-    if len(words) != 1 or not 2 <= len(words[0]) <= SOURCE_MAX_CHARS:
-        return None
-    word = words[0]
-    if not ORG_SUFFIX.search(word) and byline_call(bylines.split_names, word) == [word]:
-        return None  # a person's name, not a publication
-    return word
+    reading = writer_slot(text)
+    return reading[1] if reading is not None and reading[0] == "source" else None
+
+
+PROMO_LINES_MAX = 2  # short promo lines allowed between the account's name and the time line
+PROMO_MAX_CHARS = 8
+
+
+def _promo_between(line: Line) -> bool:
+    """A short line of no sentence and no time or label between an account's name and its time line."""
+    return line.chars <= PROMO_MAX_CHARS and not PUNCTUATION.search(line.text) and not line_times(line) and not META_LABEL.search(line.text)
 
 
 def publishing_account(lines: list[Line], title: Headline | None, zone: MetaLine) -> str | None:
@@ -187,7 +182,11 @@ def publishing_account(lines: list[Line], title: Headline | None, zone: MetaLine
     time_lines = [i for i in zone.indexes if i > title.index and line_times(lines[i])]
     if not time_lines or time_lines[0] - 1 <= title.index:
         return None
-    line = lines[time_lines[0] - 1]
+    above = time_lines[0] - 1
+    # an app promo under the account's name (下载客户端, 独家抢先看) may stand between it and the time line
+    while above - 1 > title.index and time_lines[0] - above <= PROMO_LINES_MAX and _promo_between(lines[above]):
+        above -= 1
+    line = lines[above]
     name = line.text.strip().strip(SOURCE_TRIM)
     if not line.after_image or not 2 <= len(name) <= ACCOUNT_MAX_CHARS or CAPTION_START.match(line.text):
         return None

@@ -3,7 +3,10 @@
 Read from `<title>`, `<meta>` (name=, property= or itemprop=: og:title, `article:published_time`,
 `PubDate`, ...) and JSON-LD (`headline`, `datePublished`, `author`). Update times (`dateModified`,
 `article:modified_time`) are kept apart: never the publication time, only the year of a shown year-less
-time. The headline, meta line and time finders weigh this evidence against what the page shows.
+time. Data that scripts carry (`var publish_time = "…"`, `"publishTime": 1523110915`, 微信's `var ct`
+and `var nickname`) gives embedded times and the publishing account; a key whose occurrences disagree
+(a list of related stories, each with its own time) gives nothing. The headline, meta line and time
+finders weigh this evidence against what the page shows.
 """
 
 from __future__ import annotations
@@ -42,6 +45,12 @@ META_TIME_KEYS = (
 META_UPDATE_KEYS = ("dateupdate", "dateupdated", "datemodified", "article:modified_time", "og:updated_time", "lastmod")
 META_SOURCE_KEYS = ("source", "contentsource", "og:article:source", "article:source")
 JSON_LD_TIME_KEYS = ("datePublished", "dateCreated")
+# Publication times in script data, best first (compared lower-case, without "_" and "-"); ct is 微信's
+EMBEDDED_TIME_KEYS = ("publishtime", "pubtime", "publishdate", "pubdate", "datepublished", "releasetime", "ct")
+EMBEDDED_ACCOUNT_KEYS = ("nickname", "medianame", "mediausername")
+# `key = "value"`, `"key": "value"` or `key: 123` in a script; values short, quoted or a bare timestamp
+SCRIPT_VALUE = re.compile(r"""(?<![\w.$])["']?([A-Za-z_][\w-]{1,30})["']?\s*[:=]\s*(?:"([^"\\\n]{1,60})"|'([^'\\\n]{1,60})'|(\d{10}(?:\d{3})?)\b)""")
+SCRIPT_MAX_CHARS = 300_000  # script text read per page
 JSON_LD_UPDATE_KEYS = ("dateModified",)
 
 
@@ -77,7 +86,31 @@ def find_meta(root: Any) -> PageMeta:
         meta.json_ld_authors.extend(_names_of(item.get("author")))
     order = {key: rank for rank, key in enumerate(META_TIME_KEYS)}
     meta.times = sorted(found_times.items(), key=lambda kv: order.get(kv[0], len(order)))
+    meta.embedded_times, meta.account = _script_data(root)
     return meta
+
+
+def _script_data(root: Any) -> tuple[list[tuple[str, str]], str | None]:
+    """Publication times and the publishing account that inline scripts carry, each key read only where
+    all its occurrences agree."""
+    values: dict[str, set[str]] = {}
+    wanted = set(EMBEDDED_TIME_KEYS) | set(EMBEDDED_ACCOUNT_KEYS)
+    budget = SCRIPT_MAX_CHARS
+    for script in root.iter("script"):
+        code = script.text
+        if not code or script.get("src") or (script.get("type") or "").lower() == "application/ld+json" or budget <= 0:
+            continue
+        code, budget = code[:budget], budget - len(code)
+        for match in SCRIPT_VALUE.finditer(code):
+            key = match.group(1).lower().replace("_", "").replace("-", "")
+            if key in wanted:
+                value = clean_text(match.group(2) or match.group(3) or match.group(4) or "")
+                if value:
+                    values.setdefault(key, set()).add(value)
+    agreed = {key: next(iter(found)) for key, found in values.items() if len(found) == 1}
+    times = [(key, agreed[key]) for key in EMBEDDED_TIME_KEYS if key in agreed]
+    account = next((agreed[key] for key in EMBEDDED_ACCOUNT_KEYS if key in agreed and not agreed[key].isdigit()), None)
+    return times, account
 
 
 def _strip_tags(text: str) -> str:

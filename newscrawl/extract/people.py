@@ -2,7 +2,8 @@
 
 The meta zone gives its credits line by line (`zone_people`): a credit line of its own is read whole, a
 line with a time or a 来源 label only after its people labels, an unlabelled 微信公众号-style line by its
-slots; old portals' bracketed names (`[ 黄宇 ]`) count too. The body finder hands on the credits it
+slots, a person's name alone beside the time (the writer's slot, `credits.writer_slot`) as the author;
+old portals' bracketed names (`[ 黄宇 ]`) count too. The body finder hands on the credits it
 took out of the text (bylines, staff lines, leads, closing brackets). `find_people` joins them in page
 order, each name once, and never names the source as a person.
 """
@@ -13,7 +14,7 @@ import re
 
 from newscrawl.extract import bylines
 from newscrawl.extract.clues import line_times, unique
-from newscrawl.extract.credits import byline_call, labelled_people, people_line, unlabelled_slots
+from newscrawl.extract.credits import beside_account, byline_call, labelled_people, people_line, unlabelled_slots, writer_slot
 from newscrawl.extract.lines import Line
 from newscrawl.extract.results import CleanBody, MetaLine
 from newscrawl.extract.vocabulary import CJK, META_LABEL, SOURCE_LABEL
@@ -22,9 +23,10 @@ from newscrawl.extract.vocabulary import CJK, META_LABEL, SOURCE_LABEL
 SQUARE_BRACKETED = re.compile(r"[【\[]([^】\]]{2,20})[】\]]")
 
 
-def find_people(lines: list[Line], zone: MetaLine, source: str | None, cleaned: CleanBody) -> bylines.Byline:
-    """Authors and editors of the meta zone, then of the body's credits; `raw` is the byline text (`|`-joined)."""
-    people = zone_people(lines, zone)
+def find_people(lines: list[Line], zone: MetaLine, source: str | None, cleaned: CleanBody, account: str | None = None) -> bylines.Byline:
+    """Authors and editors of the meta zone, then of the body's credits; `raw` is the byline text (`|`-joined).
+    `account`: the publishing account the page's data names (`PageMeta.account`)."""
+    people = zone_people(lines, zone, account)
     authors = unique(list(people.authors) + bracketed_names(zone.text, source) + cleaned.authors)
     editors = unique(list(people.editors) + cleaned.editors)
     if source:
@@ -34,7 +36,7 @@ def find_people(lines: list[Line], zone: MetaLine, source: str | None, cleaned: 
     return bylines.Byline(authors, editors, " | ".join(raw))
 
 
-def zone_people(lines: list[Line], zone: MetaLine) -> bylines.Byline:
+def zone_people(lines: list[Line], zone: MetaLine, account: str | None = None) -> bylines.Byline:
     """Authors and editors of the meta zone, line by line: a credit line of its own (`姚洪双 文/图`) is
     read whole, a line with a time or a 来源 label only after its people labels."""
     authors: list[str] = []
@@ -49,6 +51,11 @@ def zone_people(lines: list[Line], zone: MetaLine) -> bylines.Byline:
             people = labelled_people(text)
         if not (people.authors or people.editors):
             _, names = unlabelled_slots(text)  # 原创 申屠明 临江日报 2021-06-02 08:00
+            slot = writer_slot(text) if not names else None
+            if slot is not None and slot[0] == "author":
+                names = [slot[1]]  # 2020-03-05 10:20 王小明: a person in the writer's slot
+            elif not names and account and (author := beside_account(text, account)):
+                names = [author]  # 原创 2018-04-07 闲云野鹤 闲云野鹤古刹: the 公众号 author field beside the account
             people = bylines.Byline(names, [], text)
         if people.authors or people.editors:
             authors += people.authors

@@ -29,6 +29,8 @@ UPDATE_LABELS = ("更新时间", "更新時間", "修改时间", "最后更新")
 # a dated structured time (2019-03-06, 2019年3月6日): its year dates a shown year-less time
 _STRUCTURED_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
 ISSUE_LINE_MAX_CHARS = 60
+RELATIVE_DAY = re.compile(r"\s*(?:今天|昨天|前天|今日|昨日|前日)")  # a shown day counted from the clock
+MIN_TIMESTAMP = 946_684_800  # 2000-01-01: a smaller number in a time key is an id or a counter, not a time
 
 
 def head_text(lines: list[Line], title: Headline | None, body: Body | None) -> str:
@@ -60,7 +62,8 @@ def find_published(
     shown = dates.find_times(zone.text, now=now, year_hint=hint) if zone.text else []
     shown_time = shown[0] if shown else None
     is_update = shown_time is not None and any(label in zone.text[: shown_time.start] for label in UPDATE_LABELS)
-    structured = structured_time(meta, now)
+    # the exact time the page's data gives: <meta>/JSON-LD first, else what its scripts carry
+    structured = structured_time(meta, now) or embedded_time(meta, now)
     exact = dates.FoundTime(structured.value, structured.raw, True, 0, 0) if structured else None
     if shown_time is not None and not is_update:
         if structured is not None and exact is not None:
@@ -68,6 +71,8 @@ def find_published(
                 return exact, f"meta:{structured.key}"
             if not shown_time.has_time and structured.value.date() == shown_time.value.date():
                 return exact, f"meta:{structured.key}"
+            if _dates_the_shown_time(shown_time, structured):
+                return exact, f"meta:{structured.key}"  # 昨天 21:05 or 03-15 08:30: the page's data says which day
         return shown_time, "meta-line"
     if exact is not None and structured is not None:
         return exact, f"meta:{structured.key}"
@@ -100,7 +105,9 @@ def _year_hint(url: str | None, meta: PageMeta, shown_text: str = "", now: datet
         found = dates.year_month_from_url(url)
         if found:
             return found[0]
-    values = [value for _, value in meta.times + meta.update_times]
+    values = [value for _, value in meta.times + meta.update_times + meta.embedded_times if not value.isdigit()]
+    stamped = [embedded_time(PageMeta(embedded_times=[(key, value)]), now) for key, value in meta.embedded_times if value.isdigit()]
+    values += [found.value.strftime("%Y-%m-%d") for found in stamped if found is not None]
     if shown_text:
         for shown in dates.find_times(shown_text, now=now):
             if not shown.yearless:
@@ -143,6 +150,31 @@ def structured_time(meta: PageMeta, now: datetime | None = None) -> StructuredTi
         if found and found[0].has_time:
             return StructuredTime(found[0].value, None, value, key)
     return None
+
+
+def embedded_time(meta: PageMeta, now: datetime | None = None) -> StructuredTime | None:
+    """The first publication time with a time of day that the page's scripts carry (`pagemeta`): a Unix
+    timestamp (微信's `ct`, in seconds or milliseconds) or a written time."""
+    for key, value in meta.embedded_times:
+        if value.isdigit():
+            seconds = int(value) / (1000 if len(value) == 13 else 1)
+            if not MIN_TIMESTAMP <= seconds <= (now or datetime.now(dates.BEIJING)).timestamp() + 86400:
+                continue
+            moment = datetime.fromtimestamp(seconds, dates.BEIJING)
+            return StructuredTime(moment, timedelta(0), value, f"script:{key}")
+        found = structured_time(PageMeta(times=[(key, value)]), now)
+        if found is not None:
+            found.key = f"script:{key}"
+            return found
+    return None
+
+
+def _dates_the_shown_time(shown: dates.FoundTime, exact: StructuredTime) -> bool:
+    """A year-less or relative shown time (`03-15 08:30`, `昨天 21:05`) that the exact time matches at
+    the minute of the day: the exact one knows its date."""
+    if not (shown.yearless or RELATIVE_DAY.match(shown.raw)):
+        return False
+    return shown.has_time and (shown.value.hour, shown.value.minute) == (exact.value.hour, exact.value.minute)
 
 
 def _shown_in_foreign_zone(shown: dates.FoundTime, structured: StructuredTime) -> bool:

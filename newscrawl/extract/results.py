@@ -13,13 +13,15 @@ from typing import Any
 
 @dataclass
 class PageMeta:
-    """Machine-readable evidence from <head>, <meta> and JSON-LD."""
+    """Machine-readable evidence from <head>, <meta>, JSON-LD and the data scripts carry."""
 
     titles: list[str] = field(default_factory=list)  # <title>, og:title, headline, ... (raw)
     times: list[tuple[str, str]] = field(default_factory=list)  # (key, value) in META_TIME_KEYS order
     source: str | None = None
     json_ld_authors: list[str] = field(default_factory=list)
     update_times: list[tuple[str, str]] = field(default_factory=list)  # (key, value): dateModified, ...
+    embedded_times: list[tuple[str, str]] = field(default_factory=list)  # (key, value) from script data, EMBEDDED_TIME_KEYS order
+    account: str | None = None  # the publishing account named in script data (微信 nickname, media_name)
 
 
 @dataclass

@@ -65,7 +65,7 @@ PEOPLE_LABELS = (
 )
 PEOPLE_LABEL = re.compile("|".join(re.escape(x) for x in sorted(PEOPLE_LABELS, key=len, reverse=True)))
 # The editor role words (bylines reads their names as editors; a line holding one is a staff line)
-EDITOR_WORDS = ("责任编辑", "責任編輯", "编辑", "編輯", "责编", "責編", "校对", "校對", "美编", "美編")
+EDITOR_WORDS = ("责任编辑", "責任編輯", "编辑", "編輯", "责编", "責編", "校对", "校對", "美编", "美編", "选稿", "選稿")
 STAFF_WORD = re.compile("|".join(EDITOR_WORDS))
 # a line opening with an editor label: 责任编辑：张三, 【编辑:刘欢】
 STAFF_LABEL_LINE = re.compile(r"^[\s【\[（(]*(?:" + "|".join(EDITOR_WORDS) + r")\s*[：:]")
