@@ -230,3 +230,16 @@ def test_times_of_comments_and_related_stories_do_not_win() -> None:
     comments = '<div class="comments"><p>网友甲 2024-12-30 09:00 说得好</p></div>'
     html = page("2020-03-05 10:20 来源：潍坊日报", f"<ul>{related}</ul>{comments}")
     assert run(html).published_at == datetime(2020, 3, 5, 10, 20, tzinfo=BEIJING)
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        '<meta name="og:time " content="2019-11-25 16:04:30">',
+        '<meta property="bytedance:published_time" content="2019-11-25 16:04:30">',
+        '<meta name="weibo: article:create_at" content="2019-11-25 16:04:30">',
+    ],
+)
+def test_self_media_time_tags(tag: str) -> None:
+    article = run(page("来源：潍坊日报", head=tag))
+    assert article.published_at == datetime(2019, 11, 25, 16, 4, 30, tzinfo=BEIJING)

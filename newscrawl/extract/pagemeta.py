@@ -34,6 +34,9 @@ META_TIME_KEYS = (
     "publish_date",
     "publishtime",
     "publish-time",
+    "bytedance:published_time",  # the self-media platforms' own tags: 头条号, 微博文章, 凤凰号
+    "weibo: article:create_at",
+    "og:time",
     "date",
     "dc.date",
     "sailthru.date",
