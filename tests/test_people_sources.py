@@ -93,7 +93,11 @@ def test_writer_slot(meta_line: str, source: str | None, authors: list[str], rea
         ("新华网 2020-03-05", ("source", "新华网")),
         ("2020-03-05 10:20", None),  # no name
         ("2020-03-05 10:20 张三 李四", None),  # two words: not one slot
-        ("来源：新华网 2020-03-05 张三", None),  # a labelled line is read by its labels
+        ("来源：新华网 2020-03-05 张三", ("author", "张三")),  # the label names the source, the person is the writer
+        ("王小明 2020-03-05 来源：新华网", ("author", "王小明")),
+        ("新华网 2020-03-05 来源：新华网", None),  # beside a 来源 label the label gives the source
+        ("2020-10-04 15:05聯合報 記者林宸誼／即時報導", ("source", "聯合報")),  # people labelled: read by their labels
+        ("来源：人民网 2020-03-05 编辑 张三", None),
         ("Reuters 2020-03-05", None),  # a capitalised Latin word is no certain person: neither reading
     ],
 )

@@ -164,20 +164,25 @@ def unlabelled_slots(text: str) -> tuple[str | None, list[str]]:
 
 # A Latin user handle (maomaobear, li_wei88): no capitals, the form accounts of people take, not outlets (BBC, Reuters).
 LATIN_HANDLE = re.compile(r"[a-z][a-z0-9_.\-]{2,29}")
+SOURCE_WITH_VALUE = re.compile(SOURCE_LABEL.pattern + r"\S*")  # a 来源 label and the word it labels
 LATIN_ACRONYM = re.compile(r"[A-Z]{2,6}")  # BBC, CGTN, YMG: an organisation
 # a counter written number first: 0人参与评论, 12次阅读, 3跟帖
 NUMBER_COUNTER = re.compile(r"\d+\s*(?:人|次)?\s*(?:参与|參與|跟帖|评论|評論|阅读|閱讀|浏览|瀏覽|点击|點擊)+")
 
 
 def writer_slot(text: str) -> tuple[str, str] | None:
-    """The one name written beside the time in a meta line without a 来源 label, and how it reads:
-    `("source", name)` for an organisation, a paper, an account or an acronym (`淄博晚报 2014-05-06 17:22`, `BBC`), `("author",
-    name)` for a person's name (`2020-03-05 10:20 王小明`, a lower-case handle `maomaobear 2015-06-19`).
-    None when there is no such single name, or it looks like a name without surely being one."""
+    """The one name written beside the time in a meta line, and how it reads: `("source", name)` for an
+    organisation, a paper, an account or an acronym (`淄博晚报 2014-05-06 17:22`, `BBC`); `("author", name)`
+    for a person's name (`2020-03-05 10:20 王小明`, a lower-case handle `maomaobear 2015-06-19`). Beside a
+    来源 label only the author reading is given, beside a people label only the source one. None when there
+    is no such single name, or it looks like a name without surely being one."""
     times = dates.find_times(text)
-    if not times or SOURCE_LABEL.search(text):
+    if not times:
         return None
-    rest = text
+    labelled = SOURCE_LABEL.search(text) is not None
+    people_labelled = PEOPLE_LABEL.search(text) is not None  # its people are read by their labels
+    rest = SOURCE_WITH_VALUE.sub(" ", text)  # 王小明 2020-03-05 来源：新华网: the label's value is no slot
+    times = dates.find_times(rest)
     for found in times[::-1]:
         rest = rest[: found.start] + "  " + rest[found.end :]
     rest = UI_WORDS.sub(" ", URL.sub(" ", NUMBER_COUNTER.sub(" ", rest)))
@@ -188,8 +193,8 @@ def writer_slot(text: str) -> tuple[str, str] | None:
         return None
     word = words[0]
     if ORG_SUFFIX.search(word) or byline_call(bylines.split_names, word) != [word] or LATIN_ACRONYM.fullmatch(word):
-        return "source", word
-    if bylines.person_like(word) or LATIN_HANDLE.fullmatch(word):
+        return None if labelled else ("source", word)  # beside a 来源 label the label names the source
+    if not people_labelled and (bylines.person_like(word) or LATIN_HANDLE.fullmatch(word)):
         return "author", word
     return None
 
