@@ -51,8 +51,13 @@ JSON_LD_TIME_KEYS = ("datePublished", "dateCreated")
 # Publication times in script data, best first (compared lower-case, without "_" and "-"); ct is 微信's
 EMBEDDED_TIME_KEYS = ("publishtime", "pubtime", "publishdate", "pubdate", "datepublished", "releasetime", "ct")
 EMBEDDED_ACCOUNT_KEYS = ("nickname", "medianame", "mediausername")
-# `key = "value"`, `"key": "value"` or `key: 123` in a script; values short, quoted or a bare timestamp
-SCRIPT_VALUE = re.compile(r"""(?<![\w.$])["']?([A-Za-z_][\w-]{1,30})["']?\s*[:=]\s*(?:"([^"\\\n]{1,60})"|'([^'\\\n]{1,60})'|(\d{10}(?:\d{3})?)\b)""")
+# `key = "value"`, `"key": "value"` or `key: 123` in a script, found from the first letters of the wanted
+# keys (each pattern opens with a literal, which the regex engine finds fast; a pass over every identifier
+# costs five times as much), in the lower-cased script; the key's other letters come before `:` or `=`
+_SCRIPT_VALUE = r"""["']?\s*[:=]\s*(?:"([^"\\\n]{1,60})"|'([^'\\\n]{1,60})'|(\d{10}(?:\d{3})?)\b)"""
+SCRIPT_KEYS = tuple(
+    re.compile("(" + stem + r"[\w-]{0,20}?)" + _SCRIPT_VALUE) for stem in ("publish", "pub", "date", "release", "ct", "nick", "media")
+)
 SCRIPT_MAX_CHARS = 300_000  # script text read per page
 JSON_LD_UPDATE_KEYS = ("dateModified",)
 
@@ -104,12 +109,20 @@ def _script_data(root: Any) -> tuple[list[tuple[str, str]], str | None]:
         if not code or script.get("src") or (script.get("type") or "").lower() == "application/ld+json" or budget <= 0:
             continue
         code, budget = code[:budget], budget - len(code)
-        for match in SCRIPT_VALUE.finditer(code):
-            key = match.group(1).lower().replace("_", "").replace("-", "")
-            if key in wanted:
-                value = clean_text(match.group(2) or match.group(3) or match.group(4) or "")
-                if value:
-                    values.setdefault(key, set()).add(value)
+        lower = code.lower()
+        if len(lower) != len(code):
+            continue  # lower-casing changed the length (a rare letter): offsets would not hold
+        for pattern in SCRIPT_KEYS:
+            for match in pattern.finditer(lower):
+                start = match.start()
+                if start and (lower[start - 1].isalnum() or lower[start - 1] in "_.$"):
+                    continue  # inside a longer name: object, reduct
+                key = match.group(1).replace("_", "").replace("-", "")
+                if key in wanted:
+                    group = next(g for g in (2, 3, 4) if match.group(g) is not None)
+                    value = clean_text(code[match.start(group) : match.end(group)])  # the original case
+                    if value:
+                        values.setdefault(key, set()).add(value)
     agreed = {key: next(iter(found)) for key, found in values.items() if len(found) == 1}
     times = [(key, agreed[key]) for key in EMBEDDED_TIME_KEYS if key in agreed]
     account = next((agreed[key] for key in EMBEDDED_ACCOUNT_KEYS if key in agreed and not agreed[key].isdigit()), None)
