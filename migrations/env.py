@@ -10,7 +10,10 @@ target_metadata = Base.metadata
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Leave to their migrations what the models cannot describe: the full-text index (newscrawl.search_index)."""
+    """Leave to their migrations what the models cannot describe: the full-text index (newscrawl.search_index): SQLite's
+    FTS5 tables, PostgreSQL's expression index on articles (0013) and the side table it replaced (0010 to 0012)."""
+    if type_ == "index" and name == "ix_articles_search":
+        return False
     return not (type_ == "table" and name is not None and (name in ("article_search", "search_grams") or name.startswith("article_search_")))
 
 

@@ -1,7 +1,8 @@
 """Writing crawl results into the archive: one batch, one transaction. Used by the store pipeline and reparse.
 
-Articles are upserted on article_key. A text met again unchanged only moves last_seen_at; a changed text
-becomes the article's newest version and a new article_versions row, the earlier ones staying there.
+Articles are upserted on article_key. A text met again unchanged (or answered 304) only moves last_seen_at and
+the next check time, which live in article_checks: the `articles` row is not written (newscrawl.db). A changed
+text becomes the article's newest version and a new article_versions row, the earlier ones staying there.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, case, delete, func, select, text, update
+from sqlalchemy import Table, bindparam, case, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.orm import Session
@@ -255,7 +256,7 @@ class Archive:
             counts.update({"articles_new": -1, "reprints": -1 if row.reprint_of_id is not None else 0, "page_failures": 1, "soft_404": 1})
         if created:
             ids = [row.id for row in created]
-            session.execute(update(db.Article).where(db.Article.reprint_of_id.in_(ids)).values(reprint_of_id=None))
+            session.execute(update(db.ARTICLES).where(db.ARTICLES.c.reprint_of_id.in_(ids)).values(reprint_of_id=None))
             session.execute(delete(db.ArticleVersion).where(db.ArticleVersion.article_id.in_(ids)))
             for row in created:
                 text_changed(session, row.id, row, None)
@@ -352,12 +353,14 @@ class Archive:
             new.append(item)
         if not new:
             return set()
-        table = cast(Table, db.Article.__table__)
+        table = db.ARTICLES
         first_copy = self._first_copy_ids(session, sorted({item.content_hash for item in new if item.content_hash}))
         links = {item.article_key: first_copy.get(item.content_hash) if item.content_hash else None for item in new}
         statement = dialect_insert(session, table).on_conflict_do_nothing(index_elements=["article_key"])
-        rows = [self._new_row(item, links[item.article_key], run_id, now) for item in new]
-        inserted = dict(session.execute(statement.returning(table.c.article_key, table.c.id), rows).all())
+        rows = {item.article_key: db.split_article(self._new_row(item, links[item.article_key], run_id, now)) for item in new}
+        inserted = dict(session.execute(statement.returning(table.c.article_key, table.c.id), [own for own, _ in rows.values()]).all())
+        if inserted:  # each new row's article_checks row (newscrawl.db)
+            session.execute(insert(db.ARTICLE_CHECKS), [{**rows[key][1], "article_id": article_id} for key, article_id in inserted.items()])
         # Copies of a text not archived before this batch link to its first copy: the lowest id holding it now.
         fresh = sorted({item.content_hash for item in new if item.content_hash and item.content_hash not in first_copy})
         lowest = self._first_copy_ids(session, fresh)
@@ -381,7 +384,8 @@ class Archive:
         return set(inserted)
 
     def _new_row(self, item: Article, reprint_of_id: int | None, run_id: int | None, now: datetime) -> dict[str, Any]:
-        """The column values of a new article's row: what `_fill` and `_touch` set on an archived one, and its first check time."""
+        """The column values of a new article's row (its article_checks row's too, as `db.Article` names them): what
+        `_fill` and `_touch` set on an archived one, and its first check time."""
         row = {name: getattr(item, name) for name in ARTICLE_FIELDS}
         row.update(
             article_key=item.article_key, canonical_url=item.canonical_url or item.url, images=[asdict(image) for image in item.images],
@@ -419,11 +423,12 @@ class Archive:
     def _insert(self, session: Session, item: Article, run_id: int | None, now: datetime) -> db.Article | None:
         """INSERT ... ON CONFLICT DO NOTHING: the new row, or None when the key is taken (by another writer)."""
         first_copy = self._first_copy_ids(session, [item.content_hash]).get(item.content_hash) if item.content_hash else None
-        values = self._new_row(item, first_copy, run_id, now)
-        statement = dialect_insert(session, db.Article).values(**values).on_conflict_do_nothing(index_elements=["article_key"])
-        new_id = session.execute(statement.returning(db.Article.id)).scalar()
+        values, checks = db.split_article(self._new_row(item, first_copy, run_id, now))
+        statement = dialect_insert(session, db.ARTICLES).values(**values).on_conflict_do_nothing(index_elements=["article_key"])
+        new_id = session.execute(statement.returning(db.ARTICLES.c.id)).scalar()
         if new_id is None:
             return None
+        session.execute(insert(db.ARTICLE_CHECKS).values(**checks, article_id=new_id))
         return session.get(db.Article, new_id)
 
     @staticmethod

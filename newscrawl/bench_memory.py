@@ -39,9 +39,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
-
-from sqlalchemy import Table
+from typing import Any
 
 from newscrawl import db
 from newscrawl.migrate import upgrade
@@ -78,7 +76,6 @@ def fill_archive(database_url: str, count: int, taken_keys: set[str], seed: int 
         return
     rng = random.Random(seed)
     channels = known_channels()
-    table = cast(Table, db.Article.__table__)
     engine = db.make_engine(database_url)
     try:
         with engine.begin() as connection:
@@ -109,10 +106,10 @@ def fill_archive(database_url: str, count: int, taken_keys: set[str], seed: int 
                     "last_modified": f"{published:%a, %d %b %Y %H:%M:%S} GMT", "warc_file": None, "warc_offset": None,
                 })  # fmt: skip
                 if len(rows) >= FILL_CHUNK:
-                    connection.execute(table.insert(), rows)
+                    db.insert_articles(connection, rows)
                     rows = []
             if rows:
-                connection.execute(table.insert(), rows)
+                db.insert_articles(connection, rows)
     finally:
         engine.dispose()
 

@@ -176,7 +176,7 @@ def rebuild_on(connection: Connection, scheme: Scheme = SCHEME) -> int:
     _lock(connection)
     connection.execute(delete(db.StoryBand))
     connection.execute(delete(db.StoryMember))
-    articles, last, count = db.Article.__table__, 0, 0
+    articles, last, count = db.ARTICLES, 0, 0
     while rows := connection.execute(
         select(articles.c.id, articles.c.title, articles.c.body).where(articles.c.id > last).order_by(articles.c.id).limit(CHUNK)
     ).all():  # fmt: skip

@@ -2,11 +2,33 @@
 
 The schema is owned by the Alembic migrations in `migrations/`; these models must agree with them
 (tests/test_migrations.py checks it). Times are stored in UTC and read back timezone-aware.
+
+An article is two rows, one in each of two tables: `articles` (what was extracted, the version shown, where its
+capture lies, when it was first seen, changed, removed) and `article_checks` (what every fetch updates:
+last_seen_at, last_run_id, next_check_at, etag, last_modified). The split is for PostgreSQL's full-text index, an expression GIN index on
+`articles` (newscrawl.search_index): a revisit sets when the article was last seen and when it is checked next
+(both indexed, so such an UPDATE is never HOT), and an UPDATE of the `articles` row would insert all its ~1,500
+grams into the GIN index again although the text did not change. So a 304, or the same text fetched again,
+writes article_checks only (migration 0013; tests/test_article_checks.py).
+
+The class `Article` is mapped against the join of the two tables ("mapping a class against multiple tables"),
+so that code keeps reading and setting `row.last_seen_at` and querying `Article.next_check_at` as before:
+- the ORM writes only the table whose columns changed (a revisit is one UPDATE of article_checks), inserts both
+  rows for a new object and deletes both for `session.delete`; `id` is articles.id and article_checks.article_id;
+- every select of `Article` or of its attributes reads `articles JOIN article_checks` (SQLAlchemy adds the join
+  itself, also for a bare `select(Article.id)`, so there is no cross product), `session.get` and
+  `with_for_update` too (on PostgreSQL the lock covers both rows);
+- what the ORM cannot do against a join: a bulk `update(Article)`, `delete(Article)` or `insert(Article)`. Core
+  code writes the tables, `ARTICLES` and `ARTICLE_CHECKS`; `insert_articles` inserts both rows of each article.
+Every article has its article_checks row (an article without one would be invisible to the ORM): the writer,
+the import and the migration make it. Queries that need only the text (search, the story clusters, counts)
+read `ARTICLES` alone, without the join.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +36,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Column,
     DateTime,
     Float,
     ForeignKey,
@@ -21,15 +44,18 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
     create_engine,
     event,
+    insert,
+    join,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, column_property, mapped_column
 
 from newscrawl.arguments import require_database_driver
 
@@ -106,47 +132,135 @@ class CrawlRun(Base):
     channel_links: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
 
-class Article(Base):
-    """One article page, keyed on {city}/{channel}/{id} whatever host or scheme it was met under."""
+# ---- articles: the text of a page (`articles`) and the bookkeeping of its fetches (`article_checks`) ----------
+# Two tables, one row each per article, one mapped class: see the module's docstring.
 
-    __tablename__ = "articles"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    article_key: Mapped[str] = mapped_column(Text, unique=True)
-    url: Mapped[str] = mapped_column(Text)
-    canonical_url: Mapped[str] = mapped_column(Text)
-    city: Mapped[str | None] = mapped_column(Text, index=True)
-    channel: Mapped[str | None] = mapped_column(Text, index=True)
-    breadcrumbs: Mapped[list[str]] = mapped_column(JSONType, default=list)
-    title: Mapped[str] = mapped_column(Text)
-    subtitle: Mapped[str | None] = mapped_column(Text)
-    source: Mapped[str | None] = mapped_column(Text, index=True)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-    published_at_raw: Mapped[str | None] = mapped_column(Text)
-    byline: Mapped[str | None] = mapped_column(Text)
-    authors: Mapped[list[str]] = mapped_column(JSONType, default=list)
-    editors: Mapped[list[str]] = mapped_column(JSONType, default=list)
-    body: Mapped[str] = mapped_column(Text)
-    images: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
-    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+ARTICLES = Table(
+    "articles",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    # {city}/{channel}/{id} whatever host or scheme the page was met under
+    Column("article_key", Text, nullable=False, unique=True),
+    Column("url", Text, nullable=False),
+    Column("canonical_url", Text, nullable=False),
+    Column("city", Text, index=True),
+    Column("channel", Text, index=True),
+    Column("breadcrumbs", JSONType, nullable=False, default=list),
+    Column("title", Text, nullable=False),
+    Column("subtitle", Text),
+    Column("source", Text, index=True),
+    Column("published_at", UTCDateTime(), index=True),
+    Column("published_at_raw", Text),
+    Column("byline", Text),
+    Column("authors", JSONType, nullable=False, default=list),
+    Column("editors", JSONType, nullable=False, default=list),
+    Column("body", Text, nullable=False),
+    Column("images", JSONType, nullable=False, default=list),
+    Column("content_hash", String(64), nullable=False, index=True),
     # The first stored article with the same text: set on reprints, so a story's copies can be joined.
-    reprint_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
-    crawled_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    first_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
-    last_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # article_versions.version shown here
-    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when the newest version was met
-    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the page answered 404/410 (row kept)
-    # When the article is checked again with a conditional request (newscrawl.schedule); NULL: due at once.
-    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-    # HTTP validators for conditional revisits (If-None-Match / If-Modified-Since).
-    etag: Mapped[str | None] = mapped_column(Text)
-    last_modified: Mapped[str | None] = mapped_column(Text)
+    Column("reprint_of_id", ForeignKey("articles.id"), index=True),
+    Column("crawled_at", UTCDateTime(), nullable=False),
+    Column("first_seen_at", UTCDateTime(), nullable=False),
+    Column("first_run_id", ForeignKey("crawl_runs.id")),
+    Column("version", Integer, nullable=False, default=1, server_default="1"),  # article_versions.version shown here
+    Column("changed_at", UTCDateTime()),  # when the newest version was met
+    Column("removed_at", UTCDateTime()),  # the page answered 404/410 (row kept)
     # Where the raw response of the shown version lies: a WARC file under data/warc/ and the record's offset.
-    warc_file: Mapped[str | None] = mapped_column(String(255))
-    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
+    Column("warc_file", String(255)),
+    Column("warc_offset", BigInteger),
+)
+
+ARTICLE_CHECKS = Table(
+    "article_checks",
+    Base.metadata,
+    Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("last_seen_at", UTCDateTime(), nullable=False, index=True),
+    Column("last_run_id", ForeignKey("crawl_runs.id")),
+    # When the article is checked again with a conditional request (newscrawl.schedule); NULL: due at once.
+    Column("next_check_at", UTCDateTime(), index=True),
+    # HTTP validators for conditional revisits (If-None-Match / If-Modified-Since).
+    Column("etag", Text),
+    Column("last_modified", Text),
+)
+
+# The columns that moved from `articles` to `article_checks` (migration 0013), as `Article` attributes.
+CHECK_COLUMNS = tuple(column.name for column in ARTICLE_CHECKS.columns if column.name != "article_id")
+
+
+class Article(Base):
+    """One article page, keyed on {city}/{channel}/{id} whatever host or scheme it was met under.
+
+    Mapped against `articles JOIN article_checks` (see the module's docstring): `id` is both articles.id and
+    article_checks.article_id; every other attribute is the column of that name in one of the two tables.
+    """
+
+    __table__ = join(ARTICLES, ARTICLE_CHECKS, ARTICLES.c.id == ARTICLE_CHECKS.c.article_id)
+
+    id: Mapped[int] = column_property(ARTICLES.c.id, ARTICLE_CHECKS.c.article_id)
+    article_key: Mapped[str]
+    url: Mapped[str]
+    canonical_url: Mapped[str]
+    city: Mapped[str | None]
+    channel: Mapped[str | None]
+    breadcrumbs: Mapped[list[str]]
+    title: Mapped[str]
+    subtitle: Mapped[str | None]
+    source: Mapped[str | None]
+    published_at: Mapped[datetime | None]
+    published_at_raw: Mapped[str | None]
+    byline: Mapped[str | None]
+    authors: Mapped[list[str]]
+    editors: Mapped[list[str]]
+    body: Mapped[str]
+    images: Mapped[list[dict[str, Any]]]
+    content_hash: Mapped[str]
+    reprint_of_id: Mapped[int | None]
+    crawled_at: Mapped[datetime]
+    first_seen_at: Mapped[datetime]
+    first_run_id: Mapped[int | None]
+    version: Mapped[int]
+    changed_at: Mapped[datetime | None]
+    removed_at: Mapped[datetime | None]
+    warc_file: Mapped[str | None]
+    warc_offset: Mapped[int | None]
+    # article_checks
+    last_seen_at: Mapped[datetime]
+    last_run_id: Mapped[int | None]
+    next_check_at: Mapped[datetime | None]
+    etag: Mapped[str | None]
+    last_modified: Mapped[str | None]
+
+
+def split_article(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An article's column values (as `Article` names them) as its `articles` values and its `article_checks` values.
+
+    A check column left out is NULL, but last_seen_at, which is first_seen_at then (seen once, when first seen).
+    The article_checks values lack `article_id` when `values` has no `id`."""
+    own = {name: value for name, value in values.items() if name not in CHECK_COLUMNS}
+    checks = {name: values.get(name) for name in CHECK_COLUMNS}
+    if "last_seen_at" not in values:
+        checks["last_seen_at"] = values.get("first_seen_at")
+    if "id" in values:
+        checks["article_id"] = values["id"]
+    return own, checks
+
+
+def insert_articles(connection: Connection | Session, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Insert article rows (the columns of both tables in one dict each, as `split_article` takes them) with Core,
+    their article_checks rows included; returns their ids in the order of `rows`.
+
+    Rows with an `id` keep it (all rows or none); the others get the next ids."""
+    if not rows:
+        return []
+    texts, checks = zip(*(split_article(row) for row in rows), strict=True)
+    if all("id" in row for row in rows):
+        connection.execute(insert(ARTICLES), list(texts))
+        ids = [row["id"] for row in rows]
+    else:
+        statement = insert(ARTICLES).returning(ARTICLES.c.id, sort_by_parameter_order=True)
+        ids = list(connection.execute(statement, list(texts)).scalars())
+    connection.execute(insert(ARTICLE_CHECKS), [{**check, "article_id": article_id} for check, article_id in zip(checks, ids, strict=True)])
+    return ids
 
 
 class ArticleVersion(Base):

@@ -5,7 +5,7 @@
 Formats:
 
 * `jsonl` (the archive, for `newscrawl import`): a header line
-  `{"format": "newscrawl-archive", "format_version": 1, "schema_revision": "0012", ...}`, then one line per
+  `{"format": "newscrawl-archive", "format_version": 1, "schema_revision": "0013", ...}`, then one line per
   row, `{"table": "articles", "row": {...}}`, table by table in foreign-key order (parents first) and by
   primary key within a table, then a last line `{"end": true, "rows": {"articles": 60, ...}}` so that an
   import of a cut-off stream fails instead of loading part of an archive. Every table of the models'
@@ -15,9 +15,12 @@ Formats:
   clusters; or the comma-separated prefixes in $NEWSCRAWL_DERIVED_TABLE_PREFIXES) or its `Table.info` has
   `derived=True`. Times are ISO 8601 with their offset, JSON columns stay JSON, ids are kept, so
   `reprint_of_id`, run ids and the WARC pointers (`warc_file`, `warc_offset`) still hold: move the WARC
-  folder (data/warc/) as it is.
-* `csv` and `parquet`: the articles only, one flat row each; lists and objects as JSON text, times ISO 8601
-  with offset (CSV) or timestamp[us, UTC] (Parquet, one row group per batch).
+  folder (data/warc/) as it is. A file written before schema revision 0013 has no `article_checks` table:
+  its `articles` rows carry last_seen_at, last_run_id, next_check_at, etag and last_modified, which the
+  import moves into `article_checks` rows (`db.CHECK_COLUMNS`).
+* `csv` and `parquet`: the articles only, one flat row each: the columns of `articles`, then those of its
+  `article_checks` row (`db.CHECK_COLUMNS`); lists and objects as JSON text, times ISO 8601 with offset (CSV)
+  or timestamp[us, UTC] (Parquet, one row group per batch).
 
 Filters (`--since`, `--city`, `--channel`) select articles: published from `--since` on (a date is
 00:00 Beijing time; articles without a time are left out), of one city, of one channel (name or slug).
@@ -63,6 +66,8 @@ from sqlalchemy import (
     bindparam,
     case,
     exists,
+    func,
+    insert,
     or_,
     select,
     text,
@@ -300,28 +305,38 @@ def export_jsonl(url: str, out: IO[str], selection: Selection | None = None) -> 
     return counts
 
 
-def _article_pages(url: str, selection: Selection) -> Iterator[tuple[Table, list[dict[str, Any]]]]:
-    from newscrawl.db import Base
+def _article_columns() -> list[Any]:
+    """The columns of a flat article row: those of `articles`, then those of its `article_checks` row."""
+    from newscrawl.db import CHECK_COLUMNS, Base
 
-    articles = Base.metadata.tables["articles"]
+    checks = Base.metadata.tables["article_checks"]
+    return [*Base.metadata.tables["articles"].columns, *(checks.c[name] for name in CHECK_COLUMNS)]
+
+
+def _article_pages(url: str, selection: Selection) -> Iterator[list[dict[str, Any]]]:
+    """Flat article rows (`_article_columns`), a page at a time: the articles' page, then their article_checks rows."""
+    from newscrawl.db import CHECK_COLUMNS, Base
+
+    articles, checks = Base.metadata.tables["articles"], Base.metadata.tables["article_checks"]
     engine = _open_source(url)
     try:
         with engine.connect() as connection:
             for page in read_pages(_snapshot(connection), articles, selection):
-                yield articles, page
+                query = select(checks).where(checks.c.article_id.in_([row["id"] for row in page]))
+                found = {row["article_id"]: row for row in connection.execute(query).mappings()}
+                yield [{**row, **{name: found[row["id"]][name] if row["id"] in found else None for name in CHECK_COLUMNS}} for row in page]
     finally:
         engine.dispose()
 
 
 def export_csv(url: str, out: IO[str], selection: Selection | None = None) -> int:
     """Write the articles to `out` as CSV (header row first); returns the rows written."""
-    from newscrawl.db import Base
-
+    columns = _article_columns()
     writer = csv.writer(out)
-    writer.writerow([column.name for column in Base.metadata.tables["articles"].columns])
+    writer.writerow([column.name for column in columns])
     count = 0
-    for table, page in _article_pages(url, selection or Selection()):
-        writer.writerows([[_flat(row[column.name]) for column in table.columns] for row in page])
+    for page in _article_pages(url, selection or Selection()):
+        writer.writerows([[_flat(row[column.name]) for column in columns] for row in page])
         count += len(page)
     return count
 
@@ -346,14 +361,11 @@ def export_parquet(url: str, path: Path, selection: Selection | None = None) -> 
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from newscrawl.db import Base
-
-    articles = Base.metadata.tables["articles"]
-    schema = pa.schema([pa.field(column.name, _arrow_type(pa, column)) for column in articles.columns])
+    schema = pa.schema([pa.field(column.name, _arrow_type(pa, column)) for column in _article_columns()])
     as_text = {field.name for field in schema if pa.types.is_string(field.type)}
     count = 0
     with pq.ParquetWriter(str(path), schema) as writer:
-        for _, page in _article_pages(url, selection or Selection()):
+        for page in _article_pages(url, selection or Selection()):
             rows = [
                 {
                     name: (json.dumps(value, ensure_ascii=False) if name in as_text and isinstance(value, (list, dict)) else value)
@@ -408,10 +420,14 @@ def _refuse_unless_empty(connection: Connection, tables: list[Table], url: str) 
 
 
 class _Loader:
-    """Rows of one table, inserted a batch at a time; links to rows further on set once the table is in."""
+    """Rows of one table, inserted a batch at a time; links to rows further on set once the table is in.
 
-    def __init__(self, connection: Connection, table: Table):
-        self.connection, self.table = connection, table
+    `moved`: columns a row of an older file may carry that now belong to another table, and that table's loader
+    (with the name of its column holding this row's key): they go there, flushed right after this loader's rows.
+    """
+
+    def __init__(self, connection: Connection, table: Table, moved: tuple[tuple[str, ...], _Loader, str] | None = None):
+        self.connection, self.table, self.moved = connection, table, moved
         self.decoders = {column.name: decoder for column in table.columns if (decoder := _decoder(column)) is not None}
         key = list(table.primary_key.columns)
         self.key = key[0] if len(key) == 1 else None
@@ -424,9 +440,16 @@ class _Loader:
         self.insert = table.insert().values(nullable_json) if nullable_json else table.insert()
         self.count = 0
 
-    def add(self, number: int, row: Any) -> None:
+    def add(self, number: int, row: Any, flush: bool = True) -> None:
+        """Decode and hold a row, inserting the rows held every BATCH_SIZE (`flush` False: when this loader's
+        owner flushes, for a row moved here from a row of the owner's that must go in first)."""
         if not isinstance(row, dict):
             raise ExchangeError(f"line {number}: the row is not a JSON object")
+        if self.moved is not None and (present := [name for name in self.moved[0] if name in row]):
+            _, other, key = self.moved
+            if self.key is None or self.key.name not in row:
+                raise ExchangeError(f"line {number}: {self.table.name} row without its {self.key.name if self.key is not None else 'key'}")
+            other.add(number, {key: row[self.key.name], **{name: row.pop(name) for name in present}}, flush=False)
         unknown = set(row) - set(self.table.columns.keys())
         if unknown:
             raise ExchangeError(f"line {number}: {self.table.name} has no column {sorted(unknown)[0]!r}")
@@ -444,13 +467,15 @@ class _Loader:
                 row[name] = None
         self.pending.append(row)
         self.count += 1
-        if len(self.pending) >= BATCH_SIZE:
+        if flush and len(self.pending) >= BATCH_SIZE:
             self.flush()
 
     def flush(self) -> None:
         if self.pending:
             self.connection.execute(self.insert, self.pending)
             self.pending = []
+        if self.moved is not None:
+            self.moved[1].flush()
 
     def finish(self) -> None:
         self.flush()
@@ -494,6 +519,7 @@ def import_jsonl(url: str, lines: Iterable[str]) -> dict[str, int]:
     migrate.upgrade(url)
     engine = make_engine(url)
     counts: dict[str, int] = {}
+    split: dict[str, int] = {}  # rows made from columns an older file kept in another table's rows
     try:
         with engine.begin() as connection:
             _refuse_unless_empty(connection, tables, url)
@@ -512,26 +538,55 @@ def import_jsonl(url: str, lines: Iterable[str]) -> dict[str, int]:
                     raise ExchangeError(f"line {number}: unknown table {name!r}")
                 if loader is None or loader.table.name != name:
                     if loader is not None:
-                        loader.finish()
-                        counts[loader.table.name] = loader.count
+                        _finish(loader, counts, split)
                     if name in counts:
                         raise ExchangeError(f"line {number}: rows of {name} after those of another table")
-                    loader = _Loader(connection, by_name[name])
+                    loader = _loader(connection, by_name, name)
                 loader.add(number, record.get("row"))
             if loader is not None:
-                loader.finish()
-                counts[loader.table.name] = loader.count
+                _finish(loader, counts, split)
             if end is None:
                 raise ExchangeError("the input stops before its end line: the export was cut off; nothing imported")
             expected = {name: n for name, n in (end.get("rows") or {}).items() if name in by_name and n}
             if expected != {name: n for name, n in counts.items() if n}:
                 raise ExchangeError(f"rows read {counts} differ from those the end line counts {end.get('rows')}; nothing imported")
+            if "article_checks" in by_name:  # every article has its article_checks row (newscrawl.db): one a file lacks starts empty
+                split["article_checks"] = split.get("article_checks", 0) + _add_missing_checks(connection, by_name)
             if connection.dialect.name == "postgresql":
                 _reset_sequences(connection, tables)
         rebuild_all(engine)
     finally:
         engine.dispose()
+    for name, n in split.items():
+        if n:
+            counts[name] = counts.get(name, 0) + n
     return counts
+
+
+def _loader(connection: Connection, by_name: dict[str, Table], name: str) -> _Loader:
+    """The loader of a table; articles rows of a file older than schema revision 0013 hand their check columns on."""
+    from newscrawl.db import CHECK_COLUMNS
+
+    if name == "articles" and "article_checks" in by_name:
+        return _Loader(connection, by_name[name], moved=(CHECK_COLUMNS, _Loader(connection, by_name["article_checks"]), "article_id"))
+    return _Loader(connection, by_name[name])
+
+
+def _finish(loader: _Loader, counts: dict[str, int], split: dict[str, int]) -> None:
+    loader.finish()
+    counts[loader.table.name] = loader.count
+    if loader.moved is not None and loader.moved[1].count:
+        split[loader.moved[1].table.name] = loader.moved[1].count
+
+
+def _add_missing_checks(connection: Connection, by_name: dict[str, Table]) -> int:
+    """An article_checks row for every article without one: last seen when first seen, due at once; returns how many."""
+    articles, checks = by_name["articles"], by_name["article_checks"]
+    missing = select(articles.c.id, articles.c.first_seen_at).where(~exists().where(checks.c.article_id == articles.c.id))
+    count = connection.scalar(select(func.count()).select_from(missing.subquery())) or 0
+    if count:
+        connection.execute(insert(checks).from_select(["article_id", "last_seen_at"], missing))
+    return count
 
 
 # ---- command line --------------------------------------------------------------------------------------

@@ -13,8 +13,9 @@
 - `-a full=1` turns both off for one complete pass (archived articles are still revisited conditionally).
 - After a run that did not end cleanly (killed, failed, or with failed fetches) every list page is walked.
 
-The check reads the `articles` table, not a side file that could drift from it, and never all of it:
-memory follows the night's work, not the archive's size.
+The check reads the archive's tables (`articles` joined with `article_checks`, where the next check time and
+the validators are kept), not a side file that could drift from them, and never all of them: memory follows the
+night's work, not the archive's size.
 - The links of one list page are looked up together, NEWSCRAWL_INCREMENTAL_BATCH_SIZE keys per query
   (`WHERE article_key IN (...)`), on one engine opened with the spider and disposed with it.
 - The revisits at the start read only the due rows of the crawled cities, at most the budget; a full pass
@@ -189,7 +190,7 @@ class IncrementalMiddleware:
         """How many articles are archived, and the last earlier run of this spider: all its workers' rows as one."""
         own_key = self.stats.get_value("newscrawl/run_key")  # this run's workers share it (the store pipeline set it)
         with self._connect() as connection:
-            archived = connection.scalar(select(func.count()).select_from(db.Article)) or 0
+            archived = connection.scalar(select(func.count()).select_from(db.ARTICLES)) or 0
             earlier = select(db.CrawlRun.id, db.CrawlRun.run_key).where(
                 db.CrawlRun.spider == spider.name, db.CrawlRun.id != getattr(spider, "crawl_run_id", None),
                 or_(db.CrawlRun.run_key.is_(None), db.CrawlRun.run_key != own_key) if own_key else true(),

@@ -3,7 +3,7 @@
 Stories change most soon after publication, so an article is rechecked (a conditional request: a 304
 costs little) at growing ages after it was published: about 1, 3, 7, 30, 90 and 365 days
 (NEWSCRAWL_REVISIT_AGES), then once a year. A change seen restarts the ladder from the moment it was
-seen; a removal too (pages come back). The next check is kept in `articles.next_check_at`.
+seen; a removal too (pages come back). The next check is kept in `article_checks.next_check_at`.
 
 A night revisits at most its budget (NEWSCRAWL_REVISIT_BUDGET: a number of pages, or a share of the
 archive such as "5%"), most overdue first; what did not fit stays due and comes first the next night.

@@ -30,13 +30,13 @@ from datetime import date, datetime, time, timedelta
 from itertools import groupby
 from typing import Any, NoReturn
 
-from sqlalchemy import BigInteger, case, column, exists, func, not_, or_, select, table, text, type_coerce
+from sqlalchemy import BigInteger, bindparam, case, exists, func, not_, or_, select, text, type_coerce
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.engine import Connection, Engine
 
 from newscrawl import db
 from newscrawl.history import BEIJING, _json_time, _like_escape, _pad, _show_time, _width
-from newscrawl.search_index import PG_TABLE, TABLE, grams
+from newscrawl.search_index import GRAMS_EXPRESSION, TABLE, grams
 
 RANK_CAP = 200  # matches ranked at most: the newest by id
 CHUNK = 500  # ids per IN (...) list
@@ -140,7 +140,7 @@ def _search(connection: Connection, query: Query, filters: Filters, limit: int, 
     if not ids:
         return []
     fold = sqlite and any(_ASCII_UPPER.search(word.upper()) for word in query.words)  # texts need folding for ASCII letters only
-    article = db.Article
+    article = db.ARTICLES.c  # the text's table alone (not the join db.Article maps)
     title_words: Any = sum((case((_like(article.title, word), 1), else_=0) for word in query.words), start=0)  # SQL expressions
     occurrences: Any = sum((_count(article.title, word, sqlite, fold) + _count(article.body, word, sqlite, fold) for word in query.words), start=0)
     ranked: list[tuple[int, int, int, datetime | None]] = []
@@ -187,7 +187,7 @@ def _like(column: Any, word: str) -> Any:
 
 def _verify(query: Query) -> list[Any]:
     """LIKE on the row: what makes the results exact whatever the index proposed."""
-    article = db.Article
+    article = db.ARTICLES.c
     found = [or_(_like(article.title, word), _like(article.body, word)) for word in query.words]
     return found + [not_(or_(_like(article.title, word), _like(article.body, word))) for word in query.excluded]
 
@@ -209,7 +209,7 @@ def _fold(value: str, sqlite: bool) -> str:
 
 
 def _filter(filters: Filters, sqlite: bool) -> list[Any]:
-    article = db.Article
+    article = db.ARTICLES.c
     out: list[Any] = []
     if filters.city:
         out.append(article.city == filters.city)
@@ -258,7 +258,7 @@ def fts_phrase(word: str) -> str | None:
 def _newest_sqlite(connection: Connection, query: Query, conditions: list[Any], cap: int) -> list[int]:
     """FTS5 proposes ids newest first, a chunk at a time; LIKE and the filters keep the true matches."""
     phrases = [phrase for phrase in map(fts_phrase, query.words) if phrase]
-    article = db.Article
+    article = db.ARTICLES.c
     if not phrases:  # only separators (punctuation) to look for: the rows themselves, newest first
         return list(connection.scalars(select(article.id).where(*conditions).order_by(article.id.desc()).limit(cap)))
     proposals = text(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :match AND rowid < :below ORDER BY rowid DESC LIMIT :n")
@@ -282,14 +282,15 @@ def _newest_postgresql(connection: Connection, query: Query, filters: list[Any],
     by reading a window of the newest ids that should hold `cap` matches: the index would propose nearly every
     row there. Rarer words go through the index, over a window sized the same way (a bitmap of the primary key
     ANDed with the index's: a word in a tenth of the archive does not recheck all its articles) or over the
-    whole archive. The index is the side table search_grams (newscrawl.search_index), joined on the id. A word
-    of one or two characters needs no LIKE where the index proposes: holding its gram is holding the word.
-    Plain index scans and sequential scans are switched off, for the transaction or in a savepoint of the
-    caller's, so that the planner keeps to bitmap scans: the candidates first, LIKE on those rows only.
+    whole archive. The index is the expression GIN index on articles (newscrawl.search_index), its expression
+    spelled here as it was indexed. A word of one or two characters needs no LIKE where the index proposes:
+    holding its gram is holding the word. Plain index scans and sequential scans are switched off, for the
+    transaction or in a savepoint of the caller's, so that the planner keeps to bitmap scans: the candidates
+    first, LIKE on those rows only (either other plan would compute newscrawl_grams on every row it reads).
     """
-    article = db.Article
+    article = db.ARTICLES.c
     needed = sorted({gram for word in query.words for gram in grams(word)})
-    side = table(PG_TABLE, column("article_id"), column("grams", ARRAY(BigInteger)))
+    holds = text(f"{GRAMS_EXPRESSION} @> :grams").bindparams(bindparam("grams", needed, type_=ARRAY(BigInteger)))
     exact = Query(tuple(word for word in query.words if len(word) > 2 or "\n" in word), query.excluded)
     low, high = connection.execute(select(func.min(article.id), func.max(article.id))).one()
     if high is None:
@@ -304,10 +305,7 @@ def _newest_postgresql(connection: Connection, query: Query, filters: list[Any],
         while True:
             bounded = high - window >= low
             newest = [article.id > high - window] if bounded else []
-            proposal: list[Any] = []
-            if indexed:  # the side table's ids holding every gram (in the window: its primary key's bitmap ANDed with the GIN's)
-                proposed = select(side.c.article_id).where(side.c.grams.contains(needed), *([side.c.article_id > high - window] if bounded else []))
-                proposal.append(article.id.in_(proposed))
+            proposal = [holds] if indexed else []  # the rows holding every gram (in the window: the primary key's bitmap ANDed with the GIN's)
             statement = select(article.id).where(*proposal, *newest, *verify, *filters).order_by(article.id.desc()).limit(cap)
             found = list(connection.scalars(statement))
             if len(found) >= cap or not bounded:

@@ -6,11 +6,14 @@ token and any substring is the FTS5 phrase of its characters. Contentless withou
 (SQLite 3.40): an entry is removed with the 'delete' command and the exact values it was indexed with, which
 the writer's notes carry (TextChange.old).
 
-PostgreSQL: the side table `search_grams(article_id, grams)` with a GIN index on `grams`: every distinct 1- and
-2-character substring of `title || E'\\n' || body` (as integers, computed by the SQL function `newscrawl_grams`),
-one row an article, kept by `apply` like the FTS5 table. Not an expression index on `articles`: every update of a
-row there that is not HOT (last_seen_at and next_check_at are indexed: every revisit) would insert all its grams
-into the GIN index again, text changed or not.
+PostgreSQL: the expression GIN index `ix_articles_search` on `newscrawl_grams(title || E'\\n' || body)`: every
+distinct 1- and 2-character substring of the title and body (as integers, computed by the SQL function
+`newscrawl_grams`). PostgreSQL keeps it in step by itself, so `apply` has nothing to do there. That is cheap only
+because revisits do not write `articles`: an UPDATE of a row that is not HOT inserts all the row's grams into the
+GIN index again, text changed or not, so the bookkeeping of every fetch (last_seen_at, next_check_at and the
+validators, the first two indexed) lives in `article_checks` (migration 0013, newscrawl.db). Migrations 0010 to
+0012 kept the grams in a side table, `search_grams`, for that reason; its definitions stay here for those
+migrations (0010 creates it, 0013 drops it, 0013's downgrade makes it again).
 
 newscrawl.search queries both and checks every candidate with LIKE on the row.
 """
@@ -47,20 +50,21 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 1000000 AS $$
     ) s
 $$
 """
+# A query must spell the expression as the index does, or the planner cannot use the index (newscrawl.search).
 GRAMS_EXPRESSION = "newscrawl_grams(title || E'\\n' || body)"
+PG_INDEX = "ix_articles_search"
+CREATE_PG_INDEX = f"CREATE INDEX {PG_INDEX} ON articles USING gin (({GRAMS_EXPRESSION}))"
+REINDEX_PG = f"REINDEX INDEX {PG_INDEX}"
+
+# The side table of migrations 0010 to 0012 (see above). Migration 0010 runs CREATE_PG_TABLE and fill_postgresql,
+# 0013's downgrade too: these must not change.
 PG_TABLE = "search_grams"  # "search_": a derived table, which newscrawl export skips and newscrawl import rebuilds
-PG_INDEX = "ix_search_grams_grams"
+PG_TABLE_INDEX = "ix_search_grams_grams"
 CREATE_PG_TABLE = (
     f"CREATE TABLE {PG_TABLE} (article_id integer NOT NULL, grams bigint[] NOT NULL, CONSTRAINT pk_{PG_TABLE} PRIMARY KEY (article_id),"
     f" CONSTRAINT fk_{PG_TABLE}_article_id_articles FOREIGN KEY (article_id) REFERENCES articles (id) ON DELETE CASCADE)"
 )
-CREATE_PG_INDEX = f"CREATE INDEX {PG_INDEX} ON {PG_TABLE} USING gin (grams)"
-# The rows' grams as they are now (after the writer's flush); a row whose grams did not change is not rewritten.
-PG_UPSERT = text(
-    f"INSERT INTO {PG_TABLE} (article_id, grams) SELECT id, {GRAMS_EXPRESSION} FROM articles WHERE id = ANY(:ids)"
-    f" ON CONFLICT (article_id) DO UPDATE SET grams = excluded.grams WHERE {PG_TABLE}.grams IS DISTINCT FROM excluded.grams"
-)
-PG_DELETE = text(f"DELETE FROM {PG_TABLE} WHERE article_id = ANY(:ids)")
+CREATE_PG_TABLE_INDEX = f"CREATE INDEX {PG_TABLE_INDEX} ON {PG_TABLE} USING gin (grams)"
 PG_FILL = f"INSERT INTO {PG_TABLE} (article_id, grams) SELECT id, {GRAMS_EXPRESSION} FROM articles"
 
 
@@ -77,9 +81,10 @@ def grams(term: str) -> list[int]:
 
 
 def apply(session: Session, changes: Sequence[TextChange]) -> None:
-    """Keep the index in step with the archive writer's text changes (flushed), in its transaction, in their order."""
+    """Keep the index in step with the archive writer's text changes (flushed), in its transaction, in their order.
+
+    SQLite only: PostgreSQL's expression index follows the rows by itself."""
     if session.bind.dialect.name != "sqlite":  # type: ignore[union-attr]
-        _apply_postgresql(session, changes)
         return
     steps: list[tuple[Any, dict[str, Any]]] = []
     for change in changes:
@@ -89,16 +94,6 @@ def apply(session: Session, changes: Sequence[TextChange]) -> None:
             steps.append((INSERT, _values(change.article_id, change.new.title, change.new.body)))
     for statement, rows in _runs(steps):
         session.execute(statement, rows)
-
-
-def _apply_postgresql(session: Session, changes: Sequence[TextChange]) -> None:
-    """The rows' grams derived from their text as flushed: only each article's last change counts."""
-    last = {change.article_id: change.new is not None for change in changes}
-    kept, gone = sorted(i for i, present in last.items() if present), sorted(i for i, present in last.items() if not present)
-    if gone:
-        session.execute(PG_DELETE, {"ids": gone})
-    if kept:
-        session.execute(PG_UPSERT, {"ids": kept})
 
 
 def _values(article_id: int, title: str | None, body: str | None) -> dict[str, Any]:
@@ -133,18 +128,21 @@ def fill(connection: Connection) -> int:
 
 
 def fill_postgresql(connection: Connection) -> None:
-    """Derive the PostgreSQL side table from every article row, its GIN index built after the rows (faster, smaller)."""
-    connection.execute(text(f"DROP INDEX IF EXISTS {PG_INDEX}"))
+    """Derive migration 0010's side table from every article row, its GIN index built after the rows (faster, smaller)."""
+    connection.execute(text(f"DROP INDEX IF EXISTS {PG_TABLE_INDEX}"))
     connection.execute(text(f"TRUNCATE {PG_TABLE}"))
     connection.execute(text(PG_FILL))
-    connection.execute(text(CREATE_PG_INDEX))
+    connection.execute(text(CREATE_PG_TABLE_INDEX))
 
 
 def rebuild(engine: Engine) -> None:
-    """Derive the index again from every article row, in one transaction."""
+    """Derive the index again from every article row, in one transaction.
+
+    PostgreSQL: REINDEX of the expression index (compact again after many inserts; created if it went missing)."""
     with engine.begin() as connection:
         if engine.dialect.name != "sqlite":
-            fill_postgresql(connection)
+            present = connection.scalar(text("SELECT to_regclass(:name) IS NOT NULL"), {"name": PG_INDEX})
+            connection.execute(text(REINDEX_PG if present else CREATE_PG_INDEX))
             return
         connection.execute(text(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('delete-all')"))
         fill(connection)

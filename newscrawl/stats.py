@@ -93,9 +93,9 @@ class Stats:
             self._where(select(c.published_date, func.count().label("n")).where(c.published_date.is_not(None)))
             .group_by(c.published_date).order_by(func.count().desc(), c.published_date).limit(1)
         ).first()  # fmt: skip
-        removed = select(func.count()).select_from(db.Article).where(db.Article.removed_at.is_not(None))
+        removed = select(func.count()).select_from(db.ARTICLES).where(db.ARTICLES.c.removed_at.is_not(None))
         if self.since is not None:
-            removed = removed.where(db.Article.published_at >= self.since)
+            removed = removed.where(db.ARTICLES.c.published_at >= self.since)
         return {
             **_counts(row),
             "removed": self.connection.scalar(removed) or 0,

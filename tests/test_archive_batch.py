@@ -62,7 +62,7 @@ def stored(url: str) -> dict[str, Any]:
             rank = {row_id: position for position, row_id in enumerate(sorted(keys))}
             out: dict[str, Any] = {}
             for row in rows:
-                values = {column.key: getattr(row, column.key) for column in db.Article.__table__.columns if column.key not in SKIP}
+                values = {prop.key: getattr(row, prop.key) for prop in db.Article.__mapper__.column_attrs if prop.key not in SKIP}
                 values["reprint_of"] = keys.get(row.reprint_of_id)
                 values["id_rank"] = rank[row.id]  # the order of ids decides which copy is the first
                 versions = session.scalars(
@@ -107,7 +107,10 @@ def test_the_multi_row_insert_stores_what_the_row_by_row_path_stores(database_ur
 
 def test_new_rows_fill_every_column_of_the_articles_table():
     row = Archive(None)._new_row(article(1, text("甲")), None, None, NOW)  # type: ignore[arg-type]
-    assert set(row) == {column.key for column in db.Article.__table__.columns} - {"id"}
+    assert set(row) == {prop.key for prop in db.Article.__mapper__.column_attrs} - {"id"}
+    own, checks = db.split_article(row)  # the two tables' columns (the ids: the insert's)
+    assert set(own) == {column.name for column in db.ARTICLES.columns} - {"id"}
+    assert set(checks) == {column.name for column in db.ARTICLE_CHECKS.columns} - {"article_id"}
 
 
 @pytest.mark.parametrize("taken", ["weifang/news/10", "weifang/news/11"])
@@ -125,7 +128,7 @@ def test_a_key_taken_by_another_writer_meanwhile_goes_row_by_row(sqlite_url, mon
         if taken in keys and not raced:  # the other writer's row appears between our look and our insert
             raced.append(taken)
             other = next(item for item in second if getattr(item, "article_key", None) == taken)
-            session.execute(db.Article.__table__.insert(), [Archive(engine)._new_row(other, None, None, NOW)])
+            db.insert_articles(session, [Archive(engine)._new_row(other, None, None, NOW)])
             rows.pop(taken, None)
         return rows
 

@@ -81,7 +81,7 @@ def archive(tmp_path_factory) -> str:
         connection.execute(insert(db.SuspectVersion), [{"article_id": last, "content_hash": "0" * 64, "title": "已删除", "source": None, "published_at": None,
                                                         "body": "该内容已删除。", "fetched_at": at, "run_id": run, "warc_file": "x.warc.gz", "warc_offset": 2**40, "reason": "keeps 7 of 900 characters"}])  # fmt: skip
         # A link to a row further on in the file: the import must set it once that row is in.
-        connection.execute(update(db.Article).where(db.Article.id == first).values(reprint_of_id=last))
+        connection.execute(update(db.ARTICLES).where(db.ARTICLES.c.id == first).values(reprint_of_id=last))
     engine.dispose()
     return url
 
@@ -162,6 +162,53 @@ def test_pipe_sqlite_to_postgres_then_back_to_sqlite(archive, postgres_url, tmp_
     assert dump(back) == source
 
 
+def old_format(lines: list[str]) -> list[str]:
+    """An export as newscrawl wrote it before schema revision 0013: no article_checks table, its columns in the articles rows."""
+    records = [json.loads(line) for line in lines]
+    checks = {r["row"].pop("article_id"): r["row"] for r in records if r.get("table") == "article_checks"}
+    out = []
+    for record in records:
+        if record.get("format"):
+            record.update(schema_revision="0012", tables=[name for name in record["tables"] if name != "article_checks"])
+        elif record.get("end"):
+            record["rows"].pop("article_checks")
+        elif record.get("table") == "article_checks":
+            continue
+        elif record.get("table") == "articles":
+            record["row"].update(checks.pop(record["row"]["id"]))
+        out.append(json.dumps(record, ensure_ascii=False) + "\n")
+    assert not checks
+    return out
+
+
+def test_an_export_written_before_0013_imports_its_check_columns_into_their_table(archive, database_url, monkeypatch):
+    """Older files carry last_seen_at, next_check_at, etag, ... in the articles rows: they land in article_checks."""
+    _, out, _ = export(archive)
+    lines = old_format(out.splitlines(keepends=True))
+    assert '"article_checks"' not in "".join(lines) and '"last_seen_at"' in "".join(lines)
+    monkeypatch.setattr(exchange, "BATCH_SIZE", 7)  # batches of articles and of the rows split from them, in turn
+    counts = exchange.import_jsonl(database_url, lines)
+    source = dump(archive)
+    assert counts["article_checks"] == counts["articles"] == len(source["articles"])
+    assert dump(database_url) == source
+
+
+def test_an_article_the_file_gives_no_check_values_gets_an_empty_checks_row(archive, tmp_path):
+    """Every article has its article_checks row after an import, whatever the file held: last seen when first seen, due."""
+    _, out, _ = export(archive)
+    lines = old_format(out.splitlines(keepends=True))
+    at = next(n for n, line in enumerate(lines) if line.startswith('{"table": "articles"'))
+    record = json.loads(lines[at])
+    for name in db.CHECK_COLUMNS:
+        del record["row"][name]
+    lines[at] = json.dumps(record, ensure_ascii=False) + "\n"
+    target = f"sqlite:///{tmp_path / 'copy.db'}"
+    assert exchange.import_jsonl(target, lines)["article_checks"] == len(dump(archive)["articles"])
+    article = next(a for a in dump(target)["articles"] if a["id"] == record["row"]["id"])
+    check = next(c for c in dump(target)["article_checks"] if c["article_id"] == article["id"])
+    assert check == {"article_id": article["id"], "last_seen_at": article["first_seen_at"], **dict.fromkeys(db.CHECK_COLUMNS[1:])}
+
+
 def test_filters_take_versions_with_their_articles(archive, tmp_path):
     source = dump(archive)
     city = source["articles"][0]["city"]
@@ -201,13 +248,16 @@ def test_filters_take_versions_with_their_articles(archive, tmp_path):
 def test_csv_and_parquet_hold_the_articles_with_their_types(archive, tmp_path):
     import pyarrow.parquet as pq
 
-    articles = dump(archive)["articles"]
+    rows = dump(archive)
+    checks = {c["article_id"]: c for c in rows["article_checks"]}
+    articles = [{**a, **{name: checks[a["id"]][name] for name in db.CHECK_COLUMNS}} for a in rows["articles"]]  # a flat row each
     by_id = {a["id"]: a for a in articles}
 
     code, out, err = export(archive, "--format", "csv")
     assert code == 0, err
     table = list(csv.DictReader(io.StringIO(out)))
     assert len(table) == len(articles) and list(table[0]) == list(articles[0])
+    assert list(table[0])[-len(db.CHECK_COLUMNS) :] == list(db.CHECK_COLUMNS)
     for row in table:
         stored = by_id[int(row["id"])]
         assert json.loads(row["authors"]) == stored["authors"] and json.loads(row["images"]) == stored["images"]
@@ -215,6 +265,7 @@ def test_csv_and_parquet_hold_the_articles_with_their_types(archive, tmp_path):
         assert datetime.fromisoformat(row["crawled_at"]) == stored["crawled_at"]
         assert datetime.fromisoformat(row["crawled_at"]).tzinfo is not None
         assert (datetime.fromisoformat(row["published_at"]) if row["published_at"] else None) == stored["published_at"]
+        assert datetime.fromisoformat(row["last_seen_at"]) == stored["last_seen_at"] and row["etag"] == (stored["etag"] or "")
 
     path = tmp_path / "articles.parquet"
     assert cli.main(["export", "--db", archive, "--format", "parquet", "--output", str(path)]) == 0
@@ -223,9 +274,11 @@ def test_csv_and_parquet_hold_the_articles_with_their_types(archive, tmp_path):
     types = {field.name: str(field.type) for field in parquet.schema}
     assert types["id"] == "int64" and types["warc_offset"] == "int64" and types["title"] == "string"
     assert types["published_at"] == types["crawled_at"] == "timestamp[us, tz=UTC]"
+    assert types["last_seen_at"] == types["next_check_at"] == "timestamp[us, tz=UTC]"
     for row in parquet.to_pylist():
         stored = by_id[row["id"]]
         assert row["crawled_at"] == stored["crawled_at"] and row["published_at"] == stored["published_at"]
+        assert row["last_seen_at"] == stored["last_seen_at"] and row["etag"] == stored["etag"]
         assert json.loads(row["breadcrumbs"]) == stored["breadcrumbs"] and row["reprint_of_id"] == stored["reprint_of_id"]
 
 
@@ -364,18 +417,20 @@ def test_a_sqlite_export_reads_one_snapshot_while_a_crawl_writes(archive, tmp_pa
     shutil.copy(archive.removeprefix("sqlite:///"), source)
     live = f"sqlite:///{source}"
     writer = db.make_engine(live)
-    articles, versions = db.Article.__table__, db.ArticleVersion.__table__
+    articles, checks, versions = db.ARTICLES, db.ARTICLE_CHECKS, db.ArticleVersion.__table__
     pages = exchange.read_pages
 
     def read_pages_while_a_batch_lands(connection, table, selection):
         for number, page in enumerate(pages(connection, table, selection)):
             yield page
-            if table.name == "articles" and number == 0:  # a crawl commits an article and its version meanwhile
+            if table.name == "articles" and number == 0:  # a crawl commits an article, its checks row and its version meanwhile
                 with writer.begin() as other:
                     row = dict(other.execute(select(articles).limit(1)).mappings().one())
                     new_id = other.execute(
                         insert(articles).values({**row, "id": None, "article_key": "late/news/1"}).returning(articles.c.id)
                     ).scalar()
+                    check = dict(other.execute(select(checks).limit(1)).mappings().one())
+                    other.execute(insert(checks).values({**check, "article_id": new_id}))
                     version = dict(other.execute(select(versions).limit(1)).mappings().one())
                     other.execute(insert(versions).values({**version, "id": None, "article_id": new_id}))
 

@@ -51,7 +51,7 @@ def add_articles(database_url: str, rows: list[tuple[str, str, int, datetime, bo
     engine = db.make_engine(database_url)
     try:
         with engine.begin() as connection:
-            connection.execute(db.Article.__table__.insert(), [
+            db.insert_articles(connection, [
                 {
                     "article_key": f"{city}/{channel}/{number}", "url": f"https://www.yybnet.net/{city}/{channel}/{published:%Y%m}/{number}.html",
                     "canonical_url": f"https://www.yybnet.net/{city}/{channel}/{published:%Y%m}/{number}.html", "city": city,

@@ -125,7 +125,7 @@ def test_reparse_builds_the_articles_from_the_archive_and_is_idempotent(database
     assert [(r.spider, r.status, r.pages, r.articles_new) for r in runs] == [("reparse", "finished", 3, 3)]
 
     with Session(engine := db.make_engine(database_url)) as session, session.begin():  # the site dropped one since
-        session.execute(update(db.Article).where(db.Article.article_key == pages[2]["article_key"]).values(removed_at=db.utcnow()))
+        session.execute(update(db.ARTICLES).where(db.ARTICLES.c.article_key == pages[2]["article_key"]).values(removed_at=db.utcnow()))
     engine.dispose()
     before = snapshot(database_url)
     again = reparse(database_url, warc_dir)
@@ -204,7 +204,7 @@ def test_an_archived_capture_older_than_the_stored_text_does_not_replace_it(sqli
     reparse(sqlite_url, tmp_path / "warc")
     engine = db.make_engine(sqlite_url)
     with Session(engine) as session, session.begin():  # as if a later crawl without a WARC had stored it
-        session.execute(update(db.Article).values(crawled_at=datetime.now(UTC) + timedelta(days=1), warc_file=None, warc_offset=None))
+        session.execute(update(db.ARTICLES).values(crawled_at=datetime.now(UTC) + timedelta(days=1), warc_file=None, warc_offset=None))
     engine.dispose()
     from newscrawl import reparse as module
 

@@ -33,19 +33,28 @@ def vocabulary(engine) -> list[tuple]:
         return [tuple(row) for row in connection.execute(text("SELECT term, doc, col, offset FROM temp.search_terms ORDER BY 1, 2, 3, 4"))]
 
 
-def gram_rows(engine) -> list[tuple]:
-    """PostgreSQL: the side table's rows, and the grams derived from the articles' rows as they are now."""
+def index_agrees_with_rows(engine) -> None:
+    """PostgreSQL: the expression index proposes for a gram exactly the rows whose text holds it (checked for a sample
+    of the grams the rows hold, and one they do not)."""
     with engine.connect() as connection:
-        kept = connection.execute(text(f"SELECT article_id, grams FROM {search_index.PG_TABLE} ORDER BY 1")).all()
-        derived = connection.execute(text(f"SELECT id, {search_index.GRAMS_EXPRESSION} FROM articles ORDER BY 1")).all()
-    return [tuple(row) for row in kept], [tuple(row) for row in derived]
+        held = list(connection.scalars(text(f"SELECT DISTINCT unnest({search_index.GRAMS_EXPRESSION}) AS g FROM articles ORDER BY g")))
+        sample = held[:: max(1, len(held) // 40)] + [ord("\u9fff")]
+        for gram in sample:
+            found = []
+            for scan in ("enable_seqscan", "enable_bitmapscan"):  # through the index; then a scan of the rows
+                connection.execute(text(f"SET LOCAL {scan} = off"))
+                query = text(f"SELECT id FROM articles WHERE {search_index.GRAMS_EXPRESSION} @> ARRAY[CAST(:g AS bigint)] ORDER BY id")
+                found.append(list(connection.scalars(query, {"g": gram})))
+                connection.execute(text(f"RESET {scan}"))
+            assert found[0] == found[1], gram
+        plan = "\n".join(connection.scalars(text(f"EXPLAIN SELECT id FROM articles WHERE {search_index.GRAMS_EXPRESSION} @> ARRAY[1::bigint]")))
+        assert search_index.PG_INDEX in plan or "Seq Scan" in plan  # a tiny table may be read whole
 
 
 def assert_index_matches_rows(engine) -> None:
     """The index kept by the writer holds exactly what one derived again from the rows holds."""
     if engine.dialect.name != "sqlite":
-        kept, derived = gram_rows(engine)
-        assert kept == derived
+        index_agrees_with_rows(engine)
         return
     kept = vocabulary(engine)
     search_index.rebuild(engine)
@@ -177,8 +186,9 @@ def test_the_migration_indexes_rows_archived_before_it(database_url):
     engine.dispose()
 
 
-def test_a_revisit_leaves_the_postgresql_gram_rows_alone(postgres_url):
-    """The grams live in a side table: an UPDATE of articles.last_seen_at (indexed, so never HOT) writes no grams."""
+def test_a_revisit_leaves_the_postgresql_rows_and_their_grams_alone(postgres_url):
+    """The index is on articles, and a revisit writes article_checks only: the articles rows keep their tuple (no new
+    grams in the GIN index); a new version writes its row; a deleted row takes its checks row with it."""
     migrate.upgrade(postgres_url)
     engine = db.make_engine(postgres_url)
     archive = Archive(engine)
@@ -186,10 +196,7 @@ def test_a_revisit_leaves_the_postgresql_gram_rows_alone(postgres_url):
 
     def versions() -> dict[int, tuple]:
         with engine.connect() as connection:
-            return {
-                row[0]: (row[1], row[2])
-                for row in connection.execute(text(f"SELECT article_id, xmin::text, ctid::text FROM {search_index.PG_TABLE}"))
-            }
+            return {row[0]: (row[1], row[2]) for row in connection.execute(text("SELECT id, xmin::text, ctid::text FROM articles"))}
 
     def article_id(number: int) -> int:
         with engine.connect() as connection:
@@ -201,20 +208,46 @@ def test_a_revisit_leaves_the_postgresql_gram_rows_alone(postgres_url):
     revisits = [NotModified(url=f"{BASE}/weifang/news/201703/31.html", article_key="weifang/news/31"), story(32, "青州古城", "古城的夜景。")]
     assert archive.write(revisits, run_id=None, now=later)["not_modified"] == 1  # a 304, and the same text again: touches only
     with engine.begin() as connection:
-        connection.execute(text("UPDATE articles SET last_seen_at = now(), next_check_at = now()"))
+        connection.execute(text("UPDATE article_checks SET last_seen_at = now(), next_check_at = now()"))
     with engine.connect() as connection:
-        assert connection.scalar(text("SELECT count(*) FROM articles WHERE last_seen_at > :now"), {"now": NOW}) == 2
+        assert connection.scalar(text("SELECT count(*) FROM article_checks WHERE last_seen_at > :now"), {"now": NOW}) == 2
     assert versions() == before
-    # A new version rewrites its row only; a row taken back loses it (and a direct DELETE cascades).
+    # A new version rewrites its row only; a row deleted takes its article_checks row along (ON DELETE CASCADE).
     archive.write([story(32, "青州古城新貌", "古城修缮一新。")], run_id=None, now=later)
     after = versions()
     assert after[article_id(31)] == before[article_id(31)] and after[article_id(32)] != before[article_id(32)]
     assert keys(engine, "修缮") == {"weifang/news/32"} and keys(engine, "夜景") == set()
     assert_index_matches_rows(engine)
+    gone = article_id(31)
     with engine.begin() as connection:
-        connection.execute(text("DELETE FROM article_versions WHERE article_id = :id"), {"id": article_id(31)})
-        connection.execute(text("DELETE FROM articles WHERE id = :id"), {"id": article_id(31)})
+        connection.execute(text("DELETE FROM article_versions WHERE article_id = :id"), {"id": gone})
+        connection.execute(text("DELETE FROM articles WHERE id = :id"), {"id": gone})
     assert set(versions()) == {article_id(32)}
+    with engine.connect() as connection:
+        assert list(connection.scalars(text("SELECT article_id FROM article_checks"))) == [article_id(32)]
+    assert_index_matches_rows(engine)
+    engine.dispose()
+
+
+def test_rebuild_reindexes_the_postgresql_expression_index(postgres_url):
+    migrate.upgrade(postgres_url)
+    engine = db.make_engine(postgres_url)
+    Archive(engine).write(mirror_items(20) + handmade(), run_id=None, now=NOW)
+
+    def index_oid() -> int:
+        with engine.connect() as connection:
+            return connection.scalar(text("SELECT relfilenode FROM pg_class WHERE relname = :name"), {"name": search_index.PG_INDEX})
+
+    before = index_oid()
+    search_index.rebuild(engine)
+    assert index_oid() != before  # REINDEX writes a new file
+    with engine.begin() as connection:  # gone (by hand): rebuild makes it again
+        connection.execute(text(f"DROP INDEX {search_index.PG_INDEX}"))
+    search_index.rebuild(engine)
+    assert index_oid() is not None
+    with engine.connect() as connection:
+        like = set(connection.scalars(text("SELECT article_key FROM articles WHERE title LIKE '%潍坊%' OR body LIKE '%潍坊%'")))
+    assert keys(engine, "潍坊") == like and like
     assert_index_matches_rows(engine)
     engine.dispose()
 

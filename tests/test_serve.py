@@ -53,9 +53,9 @@ def write_archive(url: str) -> None:
                 connection.execute(
                     text(
                         "INSERT INTO articles (id, article_key, url, canonical_url, city, channel, breadcrumbs, title, source,"
-                        " published_at, authors, editors, body, images, content_hash, crawled_at, first_seen_at, last_seen_at, version)"
+                        " published_at, authors, editors, body, images, content_hash, crawled_at, first_seen_at, version)"
                         " VALUES (:id, :key, :url, :url, :city, :channel, '[]', :title, :source, :published, '[\"张三\"]', '[]',"
-                        " :body, '[]', :hash, :published, :published, :published, 1)"
+                        " :body, '[]', :hash, :published, :published, 1)"
                     ),
                     {
                         "id": number,
@@ -69,6 +69,9 @@ def write_archive(url: str) -> None:
                         "body": body,
                         "hash": f"hash{number}",
                     },
+                )
+                connection.execute(
+                    text("INSERT INTO article_checks (article_id, last_seen_at) VALUES (:id, :published)"), {"id": number, "published": published}
                 )
         from newscrawl import indexes
 

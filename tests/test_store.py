@@ -156,9 +156,8 @@ def test_a_changed_text_becomes_a_new_version_and_the_old_one_stays(database_url
     store._flush_with_retries([make_article("2000002", "会被删除。"), FetchFailure(url="http://x/a", reason="HTTP 503", http_status=503)])
     store._flush_with_retries([Removed(url="u", article_key="weifang/news/2000002", http_status=404)])
 
-    assert [tuple(r) for r in rows(database_url, "SELECT body, version, etag FROM articles WHERE article_key = 'weifang/news/2000001'")] == [
-        ("修改后的正文。", 2, '"v2"')
-    ]
+    shown = "SELECT body, version, etag FROM articles JOIN article_checks ON article_id = id WHERE article_key = 'weifang/news/2000001'"
+    assert [tuple(r) for r in rows(database_url, shown)] == [("修改后的正文。", 2, '"v2"')]
     versions = rows(
         database_url,
         "SELECT v.version, v.body FROM article_versions v JOIN articles a ON a.id = v.article_id WHERE a.article_key = 'weifang/news/2000001' ORDER BY v.version",

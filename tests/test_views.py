@@ -54,7 +54,7 @@ def write_archive(database_url: str) -> None:
         )
         writer.write([Removed(url="u", article_key="zibo/news/1000003", http_status=404)], None, CRAWLED + timedelta(days=1))
         with engine.begin() as connection:  # a list stored as JSON null, not as a list: no rows, no error
-            connection.execute(update(db.Article).where(db.Article.article_key == "zibo/news/1000004").values(authors=None, editors=None))
+            connection.execute(update(db.ARTICLES).where(db.ARTICLES.c.article_key == "zibo/news/1000004").values(authors=None, editors=None))
     finally:
         engine.dispose()
 
@@ -119,7 +119,7 @@ def test_published_date_is_the_beijing_day_around_midnight(sqlite_url):
         with engine.begin() as connection:
             for hour, minute in ((15, 59), (16, 0)):  # UTC: 23:59 and 00:00 in Beijing
                 at = datetime(2017, 8, 20, hour, minute, tzinfo=UTC)
-                connection.execute(update(db.Article).where(db.Article.article_key == "weifang/news/1000002").values(published_at=at))
+                connection.execute(update(db.ARTICLES).where(db.ARTICLES.c.article_key == "weifang/news/1000002").values(published_at=at))
                 day = connection.execute(text("SELECT published_date FROM articles_current WHERE article_key = 'weifang/news/1000002'")).scalar()
                 assert date.fromisoformat(str(day)) == at.astimezone(BEIJING).date()
     finally:
