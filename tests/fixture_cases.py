@@ -40,6 +40,8 @@ PREDICTIONS = Path(__file__).parent / "predictions.json"
 # shared/eval/real beside the checkout (third-party pages: never committed, only hashes of the answers)
 # shared/eval/real beside the checkout, or where NEWSCRAWL_EVAL_DIR says (CI sets it: absent is then a failure).
 REAL_SET = Path(os.environ.get("NEWSCRAWL_EVAL_DIR") or Path(__file__).resolve().parents[2] / "shared" / "eval" / "real")
+# the third labelled set (issue 11), committed in the repository: eval/third
+THIRD_SET = Path(__file__).resolve().parents[1] / "eval" / "third"
 # a fixed clock, so a year-less or relative time on a page reads the same on every run
 SNAPSHOT_NOW = datetime(2026, 1, 1, 12, 0, tzinfo=timezone(timedelta(hours=8)))
 MIRROR_ARTICLES, MIRROR_SEED = 200, 0
@@ -60,14 +62,18 @@ def _answer(markup: str, url: str | None) -> dict[str, Any]:
         return {"error": f"{type(error).__name__}: {error}"}
 
 
-def real_predictions(root: Path = REAL_SET) -> dict[str, dict[str, Any]]:
-    """shared/eval/real as `newscrawl extract --manifest` reads it (decode_page, then extract_page)."""
+def real_predictions(root: Path = REAL_SET, prefix: str = "real") -> dict[str, dict[str, Any]]:
+    """A labelled set (shared/eval/real by default) as `newscrawl extract --manifest` reads it (decode_page, then extract_page)."""
     out = {}
     for line in (root / "labels.jsonl").read_text(encoding="utf-8").splitlines():
         if line.strip():
             label = json.loads(line)
-            out[f"real/{label['id']}"] = _answer(decode_page((root / label["path"]).read_bytes()), label.get("url"))
+            out[f"{prefix}/{label['id']}"] = _answer(decode_page((root / label["path"]).read_bytes()), label.get("url"))
     return out
+
+
+def third_predictions() -> dict[str, dict[str, Any]]:
+    return real_predictions(THIRD_SET, "third")
 
 
 def fixture_predictions() -> dict[str, dict[str, Any]]:
@@ -99,7 +105,7 @@ def mirror_predictions() -> dict[str, dict[str, Any]]:
 
 
 def all_predictions(real: bool = True) -> dict[str, dict[str, Any]]:
-    found = fixture_predictions() | mirror_predictions()
+    found = fixture_predictions() | mirror_predictions() | third_predictions()
     return found | real_predictions() if real else found
 
 

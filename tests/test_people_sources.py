@@ -14,7 +14,7 @@ import pytest
 
 from newscrawl.dates import BEIJING
 from newscrawl.extract.body import closing_source
-from newscrawl.extract.bylines import parse_byline
+from newscrawl.extract.bylines import lead_byline, parse_byline
 from newscrawl.extract.credits import beside_account, writer_slot
 from newscrawl.extract.generic import extract
 from newscrawl.extract.lines import parse_html
@@ -247,3 +247,9 @@ def test_times_of_comments_and_related_stories_do_not_win() -> None:
 def test_self_media_time_tags(tag: str) -> None:
     article = run(page("来源：潍坊日报", head=tag))
     assert article.published_at == datetime(2019, 11, 25, 16, 4, 30, tzinfo=BEIJING)
+
+
+def test_compiled_by_credits() -> None:
+    lead = lead_byline("长江网10月4日讯（记者陈智 整合） 国庆中秋长假过半，外媒关注武汉的热情不减。")
+    assert lead is not None and lead.authors == ["陈智"]
+    assert parse_byline("整合 新华日报·交汇点记者 徐睿翔").authors == ["徐睿翔"]  # 整合 credits the names before it

@@ -1,7 +1,7 @@
 """Every prediction of the extractor, on every labelled set, equals the committed snapshot.
 
 A refactor must not change what is extracted: this recomputes the golden fixtures, the mirror's pages
-(yybnet page object and generic extractor) and shared/eval/real, and names each page and field that
+(yybnet page object and generic extractor), the third labelled set (eval/third) and shared/eval/real, and names each page and field that
 changed. After a reviewed change of behaviour: `python tests/regen_fixtures.py --predictions`.
 """
 
@@ -10,7 +10,16 @@ import os
 
 import pytest
 
-from fixture_cases import PREDICTIONS, REAL_SET, compare_snapshot, fixture_predictions, mirror_predictions, real_predictions, snapshot_of
+from fixture_cases import (
+    PREDICTIONS,
+    REAL_SET,
+    compare_snapshot,
+    fixture_predictions,
+    mirror_predictions,
+    real_predictions,
+    snapshot_of,
+    third_predictions,
+)
 
 SNAPSHOT = json.loads(PREDICTIONS.read_text(encoding="utf-8"))
 
@@ -28,6 +37,10 @@ def test_fixture_predictions_unchanged():
 
 def test_mirror_predictions_unchanged():
     _check(("mirror/", "mirror-generic/"), mirror_predictions())
+
+
+def test_third_set_predictions_unchanged():
+    _check(("third/",), third_predictions())
 
 
 @pytest.mark.skipif(

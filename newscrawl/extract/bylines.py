@@ -42,6 +42,7 @@ _ROLES: dict[str, tuple[str, int]] = {
     # 编译 (translated and rewritten) credits the writer of the Chinese text: (编译/林靖东), 林靖东 编译
     **dict.fromkeys("编译 編譯".split(), (AUTHOR, BOTH)),
     **dict.fromkeys("口述 整理 摄影 攝影 文/图 图/文 文图 图文 文·图 文/圖 文 图 圖".split(), (AUTHOR, BOTH)),
+    "整合": (AUTHOR, POST),  # (记者陈智 整合): the names before it compiled the story
     **dict.fromkeys(
         ("摄影报道 摄影報導 摄 攝 报道 報導 报导 即时报道 即時報導 综合报道 綜合報導 联合报道 供图 供圖 制图 製圖 绘图 繪圖").split(),
         (AUTHOR, POST),
