@@ -131,8 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
     changes.add_argument("--format", choices=["table", "json"], default="table")
     changes.set_defaults(run=cmd_changes)
 
-    db = commands.add_parser("db", help="manage the archive database (Alembic migrations)")
-    db.add_argument("action", choices=["upgrade", "current", "check"])
+    db = commands.add_parser(
+        "db", help="manage the archive database: upgrade, current, check (Alembic migrations); reindex (the full-text index, compacted)"
+    )
+    db.add_argument("action", choices=["upgrade", "current", "check", "reindex"])
     db.add_argument("--url", type=option(a.database), help="SQLAlchemy URL (default: $NEWSCRAWL_DATABASE_URL or sqlite:///data/newscrawl.db)")
     db.set_defaults(run=cmd_db)
 
@@ -317,6 +319,16 @@ def cmd_db(args: argparse.Namespace) -> int:
         print(f"{a.shown_url(url)}: at revision {migrate.current_revision(url)} (head {migrate.head_revision()})")
     elif args.action == "current":
         print(f"{a.shown_url(url)}: revision {migrate.current_revision(url)} (head {migrate.head_revision()})")
+    elif args.action == "reindex":
+        from newscrawl import search_index
+        from newscrawl.db import make_engine
+
+        engine = make_engine(url)
+        try:
+            search_index.rebuild(engine)  # PostgreSQL: REINDEX (an index grown by inserts shrinks); SQLite: FTS5 rebuilt
+        finally:
+            engine.dispose()
+        print(f"{a.shown_url(url)}: full-text index rebuilt")
     else:
         migrate.check(url)
     return 0

@@ -271,3 +271,24 @@ def test_an_import_rebuilds_the_index_it_does_not_carry(database_url, tmp_path):
     assert keys(engine, "潍坊") == like and keys(engine, "菜博会") == {"weifang/news/901"}
     assert_index_matches_rows(engine)
     engine.dispose()
+
+
+def test_db_reindex_command_rebuilds_the_index(database_url, capsys):
+    """`newscrawl db reindex` compacts an index grown by inserts (PostgreSQL) or derives it again (SQLite)."""
+    from newscrawl.cli import main
+
+    migrate.upgrade(database_url)
+    engine = db.make_engine(database_url)
+    Archive(engine).write(mirror_items(20) + handmade(), run_id=None, now=NOW)
+    like_query = text("SELECT article_key FROM articles WHERE title LIKE '%潍坊%' OR body LIKE '%潍坊%'")
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as connection:  # an index that lost its entries: the command derives them again
+            connection.execute(text(f"INSERT INTO {search_index.TABLE} ({search_index.TABLE}) VALUES ('delete-all')"))
+        assert keys(engine, "潍坊") == set()
+    assert main(["db", "reindex", "--url", database_url]) == 0
+    assert "full-text index rebuilt" in capsys.readouterr().out
+    with engine.connect() as connection:
+        like = set(connection.scalars(like_query))
+    assert keys(engine, "潍坊") == like and like
+    assert_index_matches_rows(engine)
+    engine.dispose()
