@@ -368,6 +368,7 @@ def test_trailing_byline_rejects_open_brackets(paragraph):
         ("责任编辑：张三 NF041", ["张三"]),
         ("责任编辑：周丽(PN200)", ["周丽"]),
         ("责任编辑：NF041 张三", ["NF041", "张三"]),  # a code before a name is no code of it
+        ("责任编辑：NF041、PK102", ["NF041", "PK102"]),  # codes alone are the names, a code after a code too
     ],
 )
 def test_staff_codes(line, editors):

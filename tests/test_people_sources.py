@@ -218,8 +218,14 @@ def test_script_keys_that_disagree_give_nothing() -> None:
 def test_a_z_stamped_meta_time_does_not_beat_the_shown_local_time_under_a_lead_picture() -> None:
     head = '<meta name="pubdate" content="2018-07-31T08:19:35Z">'
     picture = '<img src="/p.jpg"><p>下月將法拍的房子位在萬大路一帶。（圖翻攝自google map）</p>'
-    article = run(page("2018-07-31 08:19", head=head, before_meta=picture))
+    html = (
+        f"<html><head><title>全市党建工作会议召开_新闻中心</title>{head}</head><body>"
+        f'<div class="article"><h1>全市党建工作会议召开</h1><div class="content">{picture}'
+        f'<p class="info">2018-07-31 08:19 来源：潍坊日报</p>{PROSE}</div></div></body></html>'
+    )  # the picture and its caption inside the text's container, above the meta line
+    article = run(html)
     assert article.published_at == datetime(2018, 7, 31, 8, 19, tzinfo=BEIJING)
+    assert article.source == "潍坊日报"
 
 
 def test_a_linked_time_line_is_the_meta_line_and_the_account_above_it_the_source() -> None:
@@ -253,3 +259,56 @@ def test_compiled_by_credits() -> None:
     lead = lead_byline("长江网10月4日讯（记者陈智 整合） 国庆中秋长假过半，外媒关注武汉的热情不减。")
     assert lead is not None and lead.authors == ["陈智"]
     assert parse_byline("整合 新华日报·交汇点记者 徐睿翔").authors == ["徐睿翔"]  # 整合 credits the names before it
+
+
+# --- what the review found: words beside a time that are no person, closing means closing ----------
+@pytest.mark.parametrize(
+    "meta_line",
+    [
+        "2023-05-01 10:20 · 江西",
+        "2023-03-01 08:22:46　来源: 环球网 江苏",
+        "2023-05-01 10:20 时政",
+        "2023-05-01 10:20 管理员",
+        "2023-05-01 10:20 admin",
+        "2023-05-01 10:20 IP属地：北京",
+    ],
+)
+def test_places_channels_and_placeholders_are_no_authors(meta_line: str) -> None:
+    assert run(page(meta_line)).authors == []
+
+
+@pytest.mark.parametrize("word", ["广东", "发表于广东", "赞赏", "收录于合集", "原文", "昨天"])
+def test_beside_an_account_only_a_name_is_the_author(word: str) -> None:
+    assert beside_account(f"闲云野鹤古刹 2023年05月01日 10:20 {word}", "闲云野鹤古刹") is None
+
+
+@pytest.mark.parametrize("value", ["²", "①②③④⑤⑥⑦⑧⑨⑩", "１５２３１１０９１５"])
+def test_odd_digits_in_script_data_do_not_crash(value: str) -> None:
+    article = run(page("来源：潍坊日报", scripts=f'<script>var publish_time = "{value}"; var ct = "{value}";</script>'))
+    assert article.title == "全市党建工作会议召开" and article.published_at is None
+
+
+def test_a_yearless_shown_day_is_never_moved_by_the_page_s_data() -> None:
+    head = '<meta property="article:published_time" content="2019-04-15T08:30:00+08:00">'
+    assert run(page("03-15 08:30 来源：潍坊日报", head=head)).published_at == datetime(2019, 3, 15, 8, 30, tzinfo=BEIJING)
+
+
+@pytest.mark.parametrize(
+    "end",
+    [
+        "<p>上半年经济运行稳中向好。（来源：国家统计局）</p><p>会议要求，各单位要抓好落实，确保各项任务按期完成。</p>",
+        "<p>第一条消息正文内容。（来源：新华社）</p><p>第二条消息正文内容。（来源：人民网）</p><p>第三条消息，各单位要抓好落实。</p>",
+    ],
+)
+def test_a_source_label_inside_the_text_is_no_closing_one(end: str) -> None:
+    assert run(page("2020-03-05 10:20 作者：张三", end)).source is None
+
+
+def test_people_inside_a_closing_source_bracket() -> None:
+    article = run(page("2020-03-05 10:20", "<p>（来源：新华社 记者 张三）</p>"))
+    assert (article.source, article.authors) == ("新华社", ["张三"])
+
+
+def test_a_caption_above_the_time_line_is_no_account() -> None:
+    above = '<img src="/p.jpg"><p>油菜花开</p><p>大字 小字</p>'
+    assert run(page("2019年02月20日 02:26:00", before_meta=above)).source is None

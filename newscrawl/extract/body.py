@@ -232,6 +232,7 @@ def clean_body(
     leads_tried = 0
     seen_text: set[str] = set()
     captions: set[int] = set()  # indexes in out.paragraphs of captions right under an image in the text
+    closing_sources: list[tuple[int, str]] = []  # (paragraphs up to and with it, 来源 value) of closing 来源 labels
 
     def drop(reason: str) -> None:
         out.dropped[reason] = out.dropped.get(reason, 0) + 1
@@ -263,10 +264,13 @@ def clean_body(
             drop("links")
             continue
         if source := closing_source(text):
-            out.source_lines.append(source)
+            # only a 来源 that closes the text counts: kept aside until the last paragraph is known
+            closing_sources.append((len(out.paragraphs), source))
             if CLOSING_BRACKET.match(text.strip()) or SOURCE_SENTENCE.match(text):
+                take_people(labelled_people(source), text)  # （来源：新华社 记者 张三）
                 drop("source-line")  # (来源：新华社) or 本文来源于市统计局 on a line of its own
                 continue
+            closing_sources[-1] = (len(out.paragraphs) + 1, source)  # …。（来源：新华社） closing this paragraph
         if line.chars <= 60 and is_caption(line) and CAPTION_POINTER.match(text) and is_caption_credit(text):
             out.paragraphs.append(text)  # ▲记者张三摄 under an image: the photo's credit, body, no author
             seen_text.add(norm(text))
@@ -357,6 +361,7 @@ def clean_body(
     ):
         out.paragraphs.pop()
         drop("tail-scrap")
+    out.source_lines += [source for count, source in closing_sources if count >= len(out.paragraphs)]
     # staff and source lines after the article's end (inside the container or just after it)
     # (link lists in between, such as a promo box, do not count against the window)
     counted = 0

@@ -35,6 +35,7 @@ from newscrawl.extract.vocabulary import (
     STAFF_WORD,
     UI_WORDS,
     URL,
+    names_no_person,
 )
 
 SUFFIX_PEOPLE_LABEL = re.compile(r"文\s*[/／]\s*[图圖]|[图圖]\s*[/／]\s*文|摄影|攝影")
@@ -165,7 +166,9 @@ def unlabelled_slots(text: str) -> tuple[str | None, list[str]]:
 # A Latin user handle (maomaobear, li_wei88): no capitals, the form accounts of people take, not outlets (BBC, Reuters).
 LATIN_HANDLE = re.compile(r"[a-z][a-z0-9_.\-]{2,29}")
 SOURCE_WITH_VALUE = re.compile(SOURCE_LABEL.pattern + r"\S*")  # a 来源 label and the word it labels
+PEN_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}")  # a 公众号 author field: a pen name of Han characters (闲云野鹤)
 LATIN_ACRONYM = re.compile(r"[A-Z]{2,6}")  # BBC, CGTN, YMG: an organisation
+IP_LOCATION = re.compile(r"(?:IP\s*属地|发表于|发布于)\s*[：:]?\s*\S*", re.I)  # where the writer was, no name
 # a counter written number first: 0人参与评论, 12次阅读, 3跟帖
 NUMBER_COUNTER = re.compile(r"\d+\s*(?:人|次)?\s*(?:参与|參與|跟帖|评论|評論|阅读|閱讀|浏览|瀏覽|点击|點擊)+")
 
@@ -185,7 +188,7 @@ def writer_slot(text: str) -> tuple[str, str] | None:
     times = dates.find_times(rest)
     for found in times[::-1]:
         rest = rest[: found.start] + "  " + rest[found.end :]
-    rest = UI_WORDS.sub(" ", URL.sub(" ", NUMBER_COUNTER.sub(" ", rest)))
+    rest = UI_WORDS.sub(" ", URL.sub(" ", NUMBER_COUNTER.sub(" ", IP_LOCATION.sub(" ", rest))))
     words = [w.strip(SOURCE_TRIM) for w in rest.split()]
     words = [w for w in words if w and not META_LABEL.search(w) and (CJK.search(w) or re.search(r"[A-Za-z]{2}", w))]
     words = [w for w in words if not BADGE_WORDS.match(w)]
@@ -194,6 +197,8 @@ def writer_slot(text: str) -> tuple[str, str] | None:
     word = words[0]
     if ORG_SUFFIX.search(word) or byline_call(bylines.split_names, word) != [word] or LATIN_ACRONYM.fullmatch(word):
         return None if labelled else ("source", word)  # beside a 来源 label the label names the source
+    if names_no_person(word):
+        return None  # 2023-05-01 10:20 江西: an IP location, a channel or a placeholder
     if not people_labelled and (bylines.person_like(word) or LATIN_HANDLE.fullmatch(word)):
         return "author", word
     return None
@@ -208,13 +213,15 @@ def beside_account(text: str, account: str) -> str | None:
     rest = text.replace(account, " ")
     for found in dates.find_times(rest)[::-1]:
         rest = rest[: found.start] + " " + rest[found.end :]
-    rest = UI_WORDS.sub(" ", URL.sub(" ", NUMBER_COUNTER.sub(" ", rest)))
+    rest = UI_WORDS.sub(" ", URL.sub(" ", NUMBER_COUNTER.sub(" ", IP_LOCATION.sub(" ", rest))))
     words = [w.strip(SOURCE_TRIM) for w in rest.split()]
     words = [w for w in words if w and not BADGE_WORDS.match(w)]
     if len(words) != 1 or not 2 <= len(words[0]) <= ACCOUNT_MAX_CHARS:
         return None
     word = words[0]
-    if ORG_SUFFIX.search(word) or CJK_PUNCTUATION.search(word) or not (CJK.search(word) or re.fullmatch(r"[A-Za-z][\w.\- ]+", word)):
+    if ORG_SUFFIX.search(word) or CJK_PUNCTUATION.search(word) or names_no_person(word):
+        return None
+    if not (bylines.person_like(word) or LATIN_HANDLE.fullmatch(word) or PEN_NAME.fullmatch(word)):
         return None
     return word
 

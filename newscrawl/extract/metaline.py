@@ -169,7 +169,14 @@ PROMO_MAX_CHARS = 8
 
 def _promo_between(line: Line) -> bool:
     """A short line of no sentence and no time or label between an account's name and its time line."""
-    return line.chars <= PROMO_MAX_CHARS and not PUNCTUATION.search(line.text) and not line_times(line) and not META_LABEL.search(line.text)
+    text = line.text
+    return (
+        line.chars <= PROMO_MAX_CHARS
+        and not PUNCTUATION.search(text)
+        and not line_times(line)
+        and not META_LABEL.search(text)
+        and not UI_WORDS.search(text)
+    )
 
 
 def publishing_account(lines: list[Line], title: Headline | None, zone: MetaLine) -> str | None:

@@ -125,7 +125,7 @@ def _script_data(root: Any) -> tuple[list[tuple[str, str]], str | None]:
                         values.setdefault(key, set()).add(value)
     agreed = {key: next(iter(found)) for key, found in values.items() if len(found) == 1}
     times = [(key, agreed[key]) for key in EMBEDDED_TIME_KEYS if key in agreed]
-    account = next((agreed[key] for key in EMBEDDED_ACCOUNT_KEYS if key in agreed and not agreed[key].isdigit()), None)
+    account = next((agreed[key] for key in EMBEDDED_ACCOUNT_KEYS if key in agreed and not agreed[key].isdecimal()), None)
     return times, account
 
 

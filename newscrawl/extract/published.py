@@ -30,6 +30,7 @@ UPDATE_LABELS = ("更新时间", "更新時間", "修改时间", "最后更新")
 _STRUCTURED_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
 ISSUE_LINE_MAX_CHARS = 60
 RELATIVE_DAY = re.compile(r"\s*(?:今天|昨天|前天|今日|昨日|前日)")  # a shown day counted from the clock
+TIMESTAMP = re.compile(r"[0-9]{10}|[0-9]{13}")  # Unix seconds or milliseconds
 MIN_TIMESTAMP = 946_684_800  # 2000-01-01: a smaller number in a time key is an id or a counter, not a time
 
 
@@ -105,8 +106,8 @@ def _year_hint(url: str | None, meta: PageMeta, shown_text: str = "", now: datet
         found = dates.year_month_from_url(url)
         if found:
             return found[0]
-    values = [value for _, value in meta.times + meta.update_times + meta.embedded_times if not value.isdigit()]
-    stamped = [embedded_time(PageMeta(embedded_times=[(key, value)]), now) for key, value in meta.embedded_times if value.isdigit()]
+    values = [value for _, value in meta.times + meta.update_times + meta.embedded_times if not TIMESTAMP.fullmatch(value)]
+    stamped = [embedded_time(PageMeta(embedded_times=[(key, value)]), now) for key, value in meta.embedded_times if TIMESTAMP.fullmatch(value)]
     values += [found.value.strftime("%Y-%m-%d") for found in stamped if found is not None]
     if shown_text:
         for shown in dates.find_times(shown_text, now=now):
@@ -156,7 +157,7 @@ def embedded_time(meta: PageMeta, now: datetime | None = None) -> StructuredTime
     """The first publication time with a time of day that the page's scripts carry (`pagemeta`): a Unix
     timestamp (微信's `ct`, in seconds or milliseconds) or a written time."""
     for key, value in meta.embedded_times:
-        if value.isdigit():
+        if TIMESTAMP.fullmatch(value):
             seconds = int(value) / (1000 if len(value) == 13 else 1)
             if not MIN_TIMESTAMP <= seconds <= (now or datetime.now(dates.BEIJING)).timestamp() + 86400:
                 continue
@@ -172,9 +173,12 @@ def embedded_time(meta: PageMeta, now: datetime | None = None) -> StructuredTime
 def _dates_the_shown_time(shown: dates.FoundTime, exact: StructuredTime) -> bool:
     """A year-less or relative shown time (`03-15 08:30`, `昨天 21:05`) that the exact time matches at
     the minute of the day: the exact one knows its date."""
-    if not (shown.yearless or RELATIVE_DAY.match(shown.raw)):
+    relative = RELATIVE_DAY.match(shown.raw) is not None
+    if not (shown.yearless or relative) or not shown.has_time:
         return False
-    return shown.has_time and (shown.value.hour, shown.value.minute) == (exact.value.hour, exact.value.minute)
+    if not relative and (shown.value.month, shown.value.day) != (exact.value.month, exact.value.day):
+        return False  # 03-15 08:30 takes only its year from the page's data, never another day
+    return (shown.value.hour, shown.value.minute) == (exact.value.hour, exact.value.minute)
 
 
 def _shown_in_foreign_zone(shown: dates.FoundTime, structured: StructuredTime) -> bool:

@@ -183,3 +183,28 @@ CAPTION_TAGS = frozenset({"figcaption"})
 # ---- Where the meta line is looked for
 META_WINDOW = 10  # lines after the headline searched for the meta line
 META_LINE_MAX_CHARS = 160  # a meta line is no longer than this
+
+
+# ---- Words that stand beside a time but name no person (the writer's slot, a 公众号 line) -----------------
+# Provinces, regions and large cities (an IP location or a dateline place beside the time), channel and
+# button words, placeholders and relative days: each would otherwise pass as a surname and a given name.
+PLACE_WORDS = frozenset(
+    (
+        "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 云南 "
+        "陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 中国 全国 海外 国外 石家庄 太原 沈阳 长春 哈尔滨 南京 杭州 合肥 "
+        "福州 南昌 济南 郑州 武汉 长沙 广州 海口 成都 贵阳 昆明 西安 兰州 西宁 呼和浩特 南宁 拉萨 银川 乌鲁木齐 深圳 苏州 常州 无锡 "
+        "青岛 大连 宁波 厦门 温州 东莞 佛山 珠海 黄山 潍坊 烟台 徐州 洛阳 桂林 三亚 美国 日本 韩国 英国 法国 德国 俄罗斯"
+    ).split()
+)
+NOT_A_PERSON = re.compile(
+    r"^(?:时政|文化|房产|周末|高清|查看|原文|全文|简体|繁体|金融|农业|安全|党建|文件|时评|解读|要闻|本地|国际|国内|社会|财经|"
+    r"体育|娱乐|科技|教育|健康|汽车|旅游|视频|图片|专题|管理员|系统管理员|小编|网友|匿名|佚名|未知|赞赏|合集|关注|推荐|"
+    r"今天|昨天|前天|今日|昨日|admin|administrator|root|editor|webmaster|guest)$"
+    r"|^(?:发表于|发布于|收录于|IP属地|来自)",
+    re.I,
+)
+
+
+def names_no_person(word: str) -> bool:
+    """A word beside a time that may look like a name but is a place, a channel, a button or a placeholder."""
+    return word in PLACE_WORDS or NOT_A_PERSON.search(word) is not None
