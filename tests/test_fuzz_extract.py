@@ -14,8 +14,9 @@ from newscrawl.extract.generic import extract
 from newscrawl.items import Article
 
 NOW = datetime(2025, 1, 10, 12, 0, tzinfo=BEIJING)
-# Generous: this only guards the "never hangs / never goes quadratic" property, not speed.
-MAX_SECONDS = 1.0
+# A hang guard (catastrophic backtracking, a quadratic walk), not a speed goal, so loose enough that a
+# loaded machine never trips it. Speed is measured by `newscrawl bench extract`, never asserted in a test.
+MAX_SECONDS = 20.0
 
 FRAGMENTS = [
     "<html>",
