@@ -173,6 +173,15 @@ IP_LOCATION = re.compile(r"(?:IP\s*属地|发表于|发布于)\s*[：:]?\s*\S*",
 NUMBER_COUNTER = re.compile(r"\d+\s*(?:人|次)?\s*(?:参与|參與|跟帖|评论|評論|阅读|閱讀|浏览|瀏覽|点击|點擊)+")
 
 
+def _words_beside_times(text: str) -> list[str]:
+    """The words of a meta line once its times, IP location, counters, addresses, buttons and badges are out."""
+    for found in dates.find_times(text)[::-1]:
+        text = text[: found.start] + " " + text[found.end :]
+    text = UI_WORDS.sub(" ", URL.sub(" ", NUMBER_COUNTER.sub(" ", IP_LOCATION.sub(" ", text))))
+    words = [w.strip(SOURCE_TRIM) for w in text.split()]
+    return [w for w in words if w and not BADGE_WORDS.match(w)]
+
+
 def writer_slot(text: str) -> tuple[str, str] | None:
     """The one name written beside the time in a meta line, and how it reads: `("source", name)` for an
     organisation, a paper, an account or an acronym (`淄博晚报 2014-05-06 17:22`, `BBC`); `("author", name)`
@@ -185,13 +194,7 @@ def writer_slot(text: str) -> tuple[str, str] | None:
     labelled = SOURCE_LABEL.search(text) is not None
     people_labelled = PEOPLE_LABEL.search(text) is not None  # its people are read by their labels
     rest = SOURCE_WITH_VALUE.sub(" ", text)  # 王小明 2020-03-05 来源：新华网: the label's value is no slot
-    times = dates.find_times(rest)
-    for found in times[::-1]:
-        rest = rest[: found.start] + "  " + rest[found.end :]
-    rest = UI_WORDS.sub(" ", URL.sub(" ", NUMBER_COUNTER.sub(" ", IP_LOCATION.sub(" ", rest))))
-    words = [w.strip(SOURCE_TRIM) for w in rest.split()]
-    words = [w for w in words if w and not META_LABEL.search(w) and (CJK.search(w) or re.search(r"[A-Za-z]{2}", w))]
-    words = [w for w in words if not BADGE_WORDS.match(w)]
+    words = [w for w in _words_beside_times(rest) if not META_LABEL.search(w) and (CJK.search(w) or re.search(r"[A-Za-z]{2}", w))]
     if len(words) != 1 or not 2 <= len(words[0]) <= SOURCE_MAX_CHARS:
         return None
     word = words[0]
@@ -210,12 +213,7 @@ def beside_account(text: str, account: str) -> str | None:
     time, when it is a name and not an organisation; else None."""
     if not account or account not in text or SOURCE_LABEL.search(text) or META_LABEL.search(text):
         return None
-    rest = text.replace(account, " ")
-    for found in dates.find_times(rest)[::-1]:
-        rest = rest[: found.start] + " " + rest[found.end :]
-    rest = UI_WORDS.sub(" ", URL.sub(" ", NUMBER_COUNTER.sub(" ", IP_LOCATION.sub(" ", rest))))
-    words = [w.strip(SOURCE_TRIM) for w in rest.split()]
-    words = [w for w in words if w and not BADGE_WORDS.match(w)]
+    words = _words_beside_times(text.replace(account, " "))
     if len(words) != 1 or not 2 <= len(words[0]) <= ACCOUNT_MAX_CHARS:
         return None
     word = words[0]

@@ -107,8 +107,8 @@ def _year_hint(url: str | None, meta: PageMeta, shown_text: str = "", now: datet
         if found:
             return found[0]
     values = [value for _, value in meta.times + meta.update_times + meta.embedded_times if not TIMESTAMP.fullmatch(value)]
-    stamped = [embedded_time(PageMeta(embedded_times=[(key, value)]), now) for key, value in meta.embedded_times if TIMESTAMP.fullmatch(value)]
-    values += [found.value.strftime("%Y-%m-%d") for found in stamped if found is not None]
+    stamped = [_timestamp(value, now) for _, value in meta.embedded_times if TIMESTAMP.fullmatch(value)]
+    values += [moment.strftime("%Y-%m-%d") for moment in stamped if moment is not None]
     if shown_text:
         for shown in dates.find_times(shown_text, now=now):
             if not shown.yearless:
@@ -158,16 +158,23 @@ def embedded_time(meta: PageMeta, now: datetime | None = None) -> StructuredTime
     timestamp (微信's `ct`, in seconds or milliseconds) or a written time."""
     for key, value in meta.embedded_times:
         if TIMESTAMP.fullmatch(value):
-            seconds = int(value) / (1000 if len(value) == 13 else 1)
-            if not MIN_TIMESTAMP <= seconds <= (now or datetime.now(dates.BEIJING)).timestamp() + 86400:
-                continue
-            moment = datetime.fromtimestamp(seconds, dates.BEIJING)
-            return StructuredTime(moment, timedelta(0), value, f"script:{key}")
+            moment = _timestamp(value, now)
+            if moment is not None:
+                return StructuredTime(moment, timedelta(0), value, f"script:{key}")
+            continue
         found = structured_time(PageMeta(times=[(key, value)]), now)
         if found is not None:
             found.key = f"script:{key}"
             return found
     return None
+
+
+def _timestamp(value: str, now: datetime | None = None) -> datetime | None:
+    """A Unix timestamp in seconds or milliseconds (TIMESTAMP) as a Beijing time; None outside 2000 to tomorrow."""
+    seconds = int(value) / (1000 if len(value) == 13 else 1)
+    if not MIN_TIMESTAMP <= seconds <= (now or datetime.now(dates.BEIJING)).timestamp() + 86400:
+        return None
+    return datetime.fromtimestamp(seconds, dates.BEIJING)
 
 
 def _dates_the_shown_time(shown: dates.FoundTime, exact: StructuredTime) -> bool:
