@@ -312,3 +312,55 @@ def test_people_inside_a_closing_source_bracket() -> None:
 def test_a_caption_above_the_time_line_is_no_account() -> None:
     above = '<img src="/p.jpg"><p>油菜花开</p><p>大字 小字</p>'
     assert run(page("2019年02月20日 02:26:00", before_meta=above)).source is None
+
+
+# --- pen names and a production-credit block below the body ------------------------------------------
+@pytest.mark.parametrize(
+    ("staff", "editors"),
+    [
+        ("编辑：几乎不流浪", ["几乎不流浪"]),  # a colon label's value of five or six Han characters is a pen name
+        ("策划：杨顺霖 编辑：闲云野鹤古刹", ["闲云野鹤古刹"]),
+        ("编辑：闲云野鹤古刹寺", []),  # seven characters: no name
+        ("编辑几乎不流浪", []),  # no colon: the label's value is not set apart
+        ("编辑：本报综合报道", []),  # 本报 qualifies the report, it names nobody
+    ],
+)
+def test_pen_names_after_an_editor_label(staff: str, editors: list[str]) -> None:
+    assert parse_byline(staff).editors == editors
+
+
+# other stories and a column list between the article and its credits: more than the tail window's lines
+SIDEBAR = "<p>往期回顾</p>" + "".join(f"<li>第{i}期 专栏文章标题第{i}篇</li>" for i in range(20))
+
+
+def below_the_body(credits: str, between: str = SIDEBAR) -> str:
+    return page("2020-03-05 10:20 来源：潍坊日报", "").replace(
+        '<div class="foot">', f'<ul class="side">{between}</ul><div class="credits">{credits}</div><div class="foot">'
+    )
+
+
+@pytest.mark.parametrize(
+    ("credits", "editors"),
+    [
+        ("<p>出品：财经中心商业频道</p><p>策划：杨顺霖 编辑：几乎不流浪</p>", ["几乎不流浪"]),
+        ("<p>策划：杨顺霖 编辑：王伟</p>", ["王伟"]),  # the production credit in the same line
+        ("<p>出品：财经中心</p><p>编辑：王伟</p>", ["王伟"]),  # in the line above
+        ("<p>编辑：王伟</p><p>监制：孙立</p>", ["王伟"]),  # in the line below
+        ("<p>编辑：王伟</p>", []),  # a lone editor line past other stories may be a teaser's
+        ("<p>出品：财经中心</p><p>0人跟贴 | 0人参与</p><p>策划：杨顺霖 编辑：王伟</p>", []),  # after the comments begin
+    ],
+)
+def test_a_production_credit_block_below_the_body(credits: str, editors: list[str]) -> None:
+    assert run(below_the_body(credits)).editors == editors
+
+
+def test_a_production_credit_block_does_not_override_the_body_s_editor() -> None:
+    html = page("2020-03-05 10:20 来源：潍坊日报", "<p>责任编辑：李强</p>").replace(
+        '<div class="foot">', f'<ul class="side">{SIDEBAR}</ul><p>策划：杨顺霖 编辑：王伟</p><div class="foot">'
+    )
+    assert run(html).editors == ["李强"]
+
+
+def test_a_production_credit_block_far_below_the_body_is_not_read() -> None:
+    far = "".join(f"<li>第{i}期 专栏文章标题第{i}篇</li>" for i in range(60))
+    assert run(below_the_body("<p>策划：杨顺霖 编辑：王伟</p>", far)).editors == []

@@ -34,6 +34,7 @@ from newscrawl.extract.clues import (
     unique,
 )
 from newscrawl.extract.credits import (
+    NUMBER_COUNTER,
     bracket_people,
     byline_call,
     caption_photo_credit,
@@ -55,6 +56,7 @@ from newscrawl.extract.vocabulary import (
     EDITION_CODE,
     KICKER_LINE,
     ORIGINAL_TITLE,
+    PRODUCTION_LABEL,
     PUNCTUATION,
     SENTENCE_END,
     SHARE_LINE,
@@ -72,6 +74,7 @@ SUMMARY_OVERLAP = 0.5  # share of a paragraph's bigrams found in the body above 
 
 # Cleaning the text: what is not the article, and the credits it holds.
 TAIL_WINDOW = 12  # lines after the body searched for staff/source lines
+PRODUCTION_BLOCK_WINDOW = 40  # lines after the body searched for a production-credit block (past a sidebar)
 TAIL_JUNK_CHARS = 30  # a last line this short without Chinese punctuation is a button or a promo, not text
 LEAD_PARAGRAPHS = 3  # leading paragraphs searched for a lead byline (a photo caption may come first)
 # a credit closing a paragraph in brackets: …。(记者 张三)
@@ -388,9 +391,28 @@ def clean_body(
             out.source_lines.append(source)
             continue
         take_people(people_line(text), text) or take_people(bracket_people(text), text)
+    if not out.editors and (block := production_block_editor(lines, cut, max(cut, body.end) + PRODUCTION_BLOCK_WINDOW)) is not None:
+        take_people(block, block.raw)
     out.authors = unique(out.authors)
     out.editors = unique(out.editors)
     return out
+
+
+def production_block_editor(lines: list[Line], start: int, stop: int) -> bylines.Byline | None:
+    """The editor of a production-credit block below the article, past a sidebar or a list of other stories
+    and before the comments (出品：财经中心 / 策划：杨顺霖 编辑：几乎不流浪): so far down, an editor line counts
+    only beside a production credit (in the same line or the next one up or down), which no teaser carries."""
+    for line in lines[start:stop]:
+        text = line.text
+        if NUMBER_COUNTER.search(text):
+            return None  # the comments begin
+        staff = byline_call(bylines.staff_line, text) if line.chars <= 80 else None
+        if staff is None or not staff.editors:
+            continue
+        beside = [lines[i].text for i in (line.index - 1, line.index + 1) if start <= i < len(lines)]
+        if any(PRODUCTION_LABEL.search(t) for t in [text, *beside]):
+            return bylines.Byline([], staff.editors, staff.raw)
+    return None
 
 
 def find_images(body: Body | None, base_url: str | None) -> list[Image]:

@@ -90,6 +90,8 @@ _NAME_CODE_RE = re.compile(r"^(?P<name>[\u3400-\u9fff]{2,4})_[A-Za-z]{1,4}\d{2,6
 # A staff code on its own token: after a name (陈刚 PK101, 周丽(PN200)) it is that name's, and is cut
 _STAFF_CODE_RE = re.compile(r"^[A-Za-z]{1,4}\d{2,6}$")
 
+PEN_NAME_MAX = 6  # a colon label's value up to this many Han characters is a pen name (几乎不流浪)
+_BLANKS = " \t\u3000"
 _SEPARATORS = " \t\u3000、，,/；;|︱—:·"  # between names and role words ("·" inside a token joins a minority name)
 _BRACKETS_RE = re.compile(r"[()\[\]【】〔〕<>《》「」『』{}□■●◆◇○★☆▲△▼]")
 _TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.'\-]*(?: +[A-Za-z][A-Za-z0-9_.'\-]*)*|[^\s、，,/；;|︱—:]+")
@@ -105,7 +107,7 @@ _KNOWN_SOURCES = {"新华社", "中新社", "人民网", "新华网", "央视", 
 _NON_NAME_CHARS = set("的了是说们这那据称被把吗呢吧着过没很到在从对")
 _NOT_NAMES = set(
     "连线 关注 手记 观察 调查 专访 采访 现场 获悉 发现 了解 看到 表示 介绍 走访 探访 追踪 暗访 一行 同志 "
-    "本人 编者 读者 网友 市民 说明 等人 摄影 近日 日前 昨日 今日 昨天 今天 目前 近期 据悉 日电 消息".split()
+    "本人 编者 读者 网友 市民 说明 等人 摄影 近日 日前 昨日 今日 昨天 今天 目前 近期 据悉 日电 消息 本报 本報 本网 本網 本台 本刊 本站".split()
 )
 # Badges shown beside credits (原创 张三, 独家): never names, skipped like labels.
 _BADGES = {"原创", "原創", "转载", "轉載", "独家", "獨家", "首发", "首發"}
@@ -143,11 +145,12 @@ def _is_org(token: str) -> bool:
     return token in _KNOWN_SOURCES or (len(token) >= 3 and _ORG_RE.search(token) is not None)
 
 
-def _names_in(run: str, *, glued: bool = False) -> tuple[list[str], bool]:
+def _names_in(run: str, *, glued: bool = False, pen_names: bool = False) -> tuple[list[str], bool]:
     """Names in a run without role words, and whether every token was a name, an organisation or a date.
 
     `glued`: the run follows its role word with no separator (记者张三), where only surname-initial
-    names are trusted.
+    names are trusted. `pen_names`: the run is the value of a colon label (编辑：几乎不流浪), where a
+    Han token of up to PEN_NAME_MAX characters is a pen name.
     """
     names: list[str] = []
     clean = True
@@ -182,7 +185,7 @@ def _names_in(run: str, *, glued: bool = False) -> tuple[list[str], bool]:
         pieces = _segment(token)
         if pieces is not None and not any(p in _NOT_NAMES for p in pieces):
             names.extend(pieces)
-        elif 2 <= len(token) <= 4 and not glued:
+        elif (2 <= len(token) <= 4 or (pen_names and len(token) <= PEN_NAME_MAX)) and not glued:
             names.append(token)  # a pen name or a minority name (春春, 格桑边觉)
         else:
             clean = False
@@ -252,7 +255,7 @@ def _parse(text: str) -> _Parsed:
                 # a sentence is no qualifier like 光明日报 or 值班: 他是一名编辑
                 clean = clean and len(qualifier) <= 12 and not (_NON_NAME_CHARS | {"一"}) & set(qualifier)
             continue
-        names, ok = _names_in(run, glued=glued)
+        names, ok = _names_in(run, glued=glued, pen_names=kind == EDITOR and before is not None and run.lstrip(_BLANKS).startswith(":"))
         clean = clean and ok
         (editors if kind == EDITOR else authors).extend(names)
         everyone.extend(names)

@@ -170,7 +170,7 @@ PEN_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}")  # a 公众号 author field: a pe
 LATIN_ACRONYM = re.compile(r"[A-Z]{2,6}")  # BBC, CGTN, YMG: an organisation
 IP_LOCATION = re.compile(r"(?:IP\s*属地|发表于|发布于)\s*[：:]?\s*\S*", re.I)  # where the writer was, no name
 # a counter written number first: 0人参与评论, 12次阅读, 3跟帖
-NUMBER_COUNTER = re.compile(r"\d+\s*(?:人|次)?\s*(?:参与|參與|跟帖|评论|評論|阅读|閱讀|浏览|瀏覽|点击|點擊)+")
+NUMBER_COUNTER = re.compile(r"\d+\s*(?:人|次)?\s*(?:参与|參與|跟帖|跟贴|评论|評論|阅读|閱讀|浏览|瀏覽|点击|點擊)+")
 
 
 def _words_beside_times(text: str) -> list[str]:

@@ -69,6 +69,8 @@ EDITOR_WORDS = ("责任编辑", "責任編輯", "编辑", "編輯", "责编", "�
 STAFF_WORD = re.compile("|".join(EDITOR_WORDS))
 # a line opening with an editor label: 责任编辑：张三, 【编辑:刘欢】
 STAFF_LABEL_LINE = re.compile(r"^[\s【\[（(]*(?:" + "|".join(EDITOR_WORDS) + r")\s*[：:]")
+# a production credit's label (出品：…, 策划：…, 监制：…): the staff of a produced piece, none of them an editor
+PRODUCTION_LABEL = re.compile(r"(?:^|[\s|｜【\[（(])(?:出品|出品人|策划|策劃|监制|監製|总监制|總監製|统筹|統籌|制片|製片)\s*[：:]")
 
 # ---- Time labels and the other labels of a meta line
 TIME_LABELS = ("发布时间", "發布時間", "发表时间", "發表時間", "发稿时间", "更新时间", "更新時間", "时间", "時間", "日期", "发布日期")
