@@ -39,7 +39,6 @@ from newscrawl.history import BEIJING, _json_time, _like_escape, _pad, _show_tim
 from newscrawl.search_index import GRAMS_EXPRESSION, TABLE, grams
 
 RANK_CAP = 200  # matches ranked at most: the newest by id
-CHUNK = 500  # ids per IN (...) list
 PROBE, COMMON = 50, 0.5  # PostgreSQL: newest ids read to tell how common the words are; the share called common
 DEFAULT_LIMIT = 20
 SNIPPET_BEFORE, SNIPPET_AFTER = 30, 70  # characters of context around the first hit
@@ -133,22 +132,17 @@ def _search(connection: Connection, query: Query, filters: Filters, limit: int, 
     if limit <= 0:
         return []
     sqlite = connection.dialect.name == "sqlite"
-    if sqlite:
-        ids = _newest_sqlite(connection, query, [*_verify(query), *_filter(filters, sqlite)], RANK_CAP)
-    else:
-        ids = _newest_postgresql(connection, query, _filter(filters, sqlite), RANK_CAP)
-    if not ids:
-        return []
     fold = sqlite and any(_ASCII_UPPER.search(word.upper()) for word in query.words)  # texts need folding for ASCII letters only
-    article = db.ARTICLES.c  # the text's table alone (not the join db.Article maps)
-    title_words: Any = sum((case((_like(article.title, word), 1), else_=0) for word in query.words), start=0)  # SQL expressions
-    occurrences: Any = sum((_count(article.title, word, sqlite, fold) + _count(article.body, word, sqlite, fold) for word in query.words), start=0)
-    ranked: list[tuple[int, int, int, datetime | None]] = []
-    for start in range(0, len(ids), CHUNK):
-        statement = select(article.id, title_words, occurrences, article.published_at).where(article.id.in_(ids[start : start + CHUNK]))
-        ranked += [(row[0], row[1], row[2], row[3]) for row in connection.execute(statement)]
+    ranking = _ranking(query, sqlite, fold)
+    if sqlite:
+        ranked = _newest_sqlite(connection, query, [*_verify(query), *_filter(filters, sqlite)], RANK_CAP, ranking)
+    else:
+        ranked = _newest_postgresql(connection, query, _filter(filters, sqlite), RANK_CAP, ranking)
+    if not ranked:
+        return []
     ranked.sort(key=_rank)
     best = {row[0]: row for row in ranked[:limit]}
+    article = db.ARTICLES.c  # the text's table alone (not the join db.Article maps)
     columns = (
         article.id,
         article.article_key,
@@ -172,7 +166,22 @@ def _search(connection: Connection, query: Query, filters: Filters, limit: int, 
     return hits
 
 
-def _rank(row: tuple[int, int, int, datetime | None]) -> tuple:
+Ranked = tuple[int, int, int, datetime | None]  # id, words in the title, occurrences, published_at
+
+
+def _ranking(query: Query, sqlite: bool, fold: bool) -> tuple[Any, ...]:
+    """The columns a match is ranked by, read in the statement that finds it (its text is read once)."""
+    article = db.ARTICLES.c
+    title_words: Any = sum((case((_like(article.title, word), 1), else_=0) for word in query.words), start=0)  # SQL expressions
+    occurrences: Any = sum((_count(article.title, word, sqlite, fold) + _count(article.body, word, sqlite, fold) for word in query.words), start=0)
+    return (article.id, title_words, occurrences, article.published_at)
+
+
+def _ranked(rows: Any) -> list[Ranked]:
+    return [(row[0], int(row[1]), int(row[2]), row[3]) for row in rows]
+
+
+def _rank(row: Ranked) -> tuple:
     """More words in the title, more occurrences, published later, higher id: first."""
     article_id, in_title, count, published_at = row
     return (-in_title, -count, -published_at.timestamp() if published_at else float("inf"), -article_id)
@@ -255,28 +264,30 @@ def fts_phrase(word: str) -> str | None:
     return " AND ".join('"' + " ".join(run) + '"' for run in runs) or None
 
 
-def _newest_sqlite(connection: Connection, query: Query, conditions: list[Any], cap: int) -> list[int]:
-    """FTS5 proposes ids newest first, a chunk at a time; LIKE and the filters keep the true matches."""
+def _newest_sqlite(connection: Connection, query: Query, conditions: list[Any], cap: int, ranking: tuple[Any, ...]) -> list[Ranked]:
+    """FTS5 proposes ids newest first, a chunk at a time; LIKE and the filters keep the true matches, read with
+    their `ranking` columns."""
     phrases = [phrase for phrase in map(fts_phrase, query.words) if phrase]
     article = db.ARTICLES.c
     if not phrases:  # only separators (punctuation) to look for: the rows themselves, newest first
-        return list(connection.scalars(select(article.id).where(*conditions).order_by(article.id.desc()).limit(cap)))
+        return _ranked(connection.execute(select(*ranking).where(*conditions).order_by(article.id.desc()).limit(cap)))
     proposals = text(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :match AND rowid < :below ORDER BY rowid DESC LIMIT :n")
     match, chunk, below = " AND ".join(phrases), cap + cap // 4, 1 << 62
-    found: list[int] = []
+    found: list[Ranked] = []
     while len(found) < cap:
         proposed = list(connection.scalars(proposals, {"match": match, "below": below, "n": chunk}))
         if proposed:
-            true = select(article.id).where(article.id.in_(proposed), *conditions).order_by(article.id.desc())
-            found.extend(connection.scalars(true.limit(cap - len(found))))
+            true = select(*ranking).where(article.id.in_(proposed), *conditions).order_by(article.id.desc())
+            found.extend(_ranked(connection.execute(true.limit(cap - len(found)))))
         if len(proposed) < chunk:
             break
         below, chunk = proposed[-1], min(chunk * 2, 10_000)  # SQLite takes at most 32766 values a statement
     return found
 
 
-def _newest_postgresql(connection: Connection, query: Query, filters: list[Any], cap: int) -> list[int]:
-    """The newest `cap` matches: LIKE over a window of the newest ids, the gram index proposing in all but the first.
+def _newest_postgresql(connection: Connection, query: Query, filters: list[Any], cap: int, ranking: tuple[Any, ...]) -> list[Ranked]:
+    """The newest `cap` matches with their `ranking` columns: LIKE over a window of the newest ids, the gram index
+    proposing in all but the first.
 
     The first window (PROBE ids) is read whole and tells how common the words are. A common word is then found
     by reading a window of the newest ids that should hold `cap` matches: the index would propose nearly every
@@ -306,8 +317,8 @@ def _newest_postgresql(connection: Connection, query: Query, filters: list[Any],
             bounded = high - window >= low
             newest = [article.id > high - window] if bounded else []
             proposal = [holds] if indexed else []  # the rows holding every gram (in the window: the primary key's bitmap ANDed with the GIN's)
-            statement = select(article.id).where(*proposal, *newest, *verify, *filters).order_by(article.id.desc()).limit(cap)
-            found = list(connection.scalars(statement))
+            statement = select(*ranking).where(*proposal, *newest, *verify, *filters).order_by(article.id.desc()).limit(cap)
+            found = _ranked(connection.execute(statement))
             if len(found) >= cap or not bounded:
                 return found
             share = len(found) / window
