@@ -323,6 +323,9 @@ def test_a_caption_above_the_time_line_is_no_account() -> None:
         ("编辑：闲云野鹤古刹寺", []),  # seven characters: no name
         ("编辑几乎不流浪", []),  # no colon: the label's value is not set apart
         ("编辑：本报综合报道", []),  # 本报 qualifies the report, it names nobody
+        ("编辑：本网综合", []),  # the outlet's own desk
+        ("编辑：新华社新媒体", []),  # an outlet, not a pen name
+        ("编辑：小编带你看", []),  # a newsroom word: a slogan, not a pen name
     ],
 )
 def test_pen_names_after_an_editor_label(staff: str, editors: list[str]) -> None:

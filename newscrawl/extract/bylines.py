@@ -185,11 +185,21 @@ def _names_in(run: str, *, glued: bool = False, pen_names: bool = False) -> tupl
         pieces = _segment(token)
         if pieces is not None and not any(p in _NOT_NAMES for p in pieces):
             names.extend(pieces)
-        elif (2 <= len(token) <= 4 or (pen_names and len(token) <= PEN_NAME_MAX)) and not glued:
+        elif (2 <= len(token) <= 4 or (pen_names and len(token) <= PEN_NAME_MAX and _pen_name(token))) and not _OWN_DESK.match(token) and not glued:
             names.append(token)  # a pen name or a minority name (春春, 格桑边觉)
         else:
             clean = False
     return names, clean
+
+
+_OWN_DESK = re.compile(r"^(?:本报|本報|本网|本網|本台|本刊|本站)")  # 本网综合: the outlet's own desk, nobody
+_MEDIA_WORDS = re.compile(r"媒体|媒體|新闻|新聞|编辑|編輯|记者|記者|小编|小編")
+
+
+def _pen_name(token: str) -> bool:
+    """A five- or six-character token under a colon label that may be a pen name (几乎不流浪): no outlet
+    (新华社新媒体) and no newsroom word in it (小编带你看)."""
+    return not _MEDIA_WORDS.search(token) and not any(token.startswith(source) for source in _KNOWN_SOURCES)
 
 
 def _given_name_chars_only(token: str) -> bool:
