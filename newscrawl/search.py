@@ -285,6 +285,13 @@ def _newest_sqlite(connection: Connection, query: Query, conditions: list[Any], 
     return found
 
 
+# the planner settings of a search (undone with its transaction or savepoint), and the archive's lowest and highest id
+SETTINGS_AND_IDS = text(
+    "SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true),"
+    " (SELECT min(id) FROM articles), (SELECT max(id) FROM articles)"
+)
+
+
 def _newest_postgresql(connection: Connection, query: Query, filters: list[Any], cap: int, ranking: tuple[Any, ...]) -> list[Ranked]:
     """The newest `cap` matches with their `ranking` columns: LIKE over a window of the newest ids, the gram index
     proposing in all but the first.
@@ -303,14 +310,11 @@ def _newest_postgresql(connection: Connection, query: Query, filters: list[Any],
     needed = sorted({gram for word in query.words for gram in grams(word)})
     holds = text(f"{GRAMS_EXPRESSION} @> :grams").bindparams(bindparam("grams", needed, type_=ARRAY(BigInteger)))
     exact = Query(tuple(word for word in query.words if len(word) > 2 or "\n" in word), query.excluded)
-    low, high = connection.execute(select(func.min(article.id), func.max(article.id))).one()
-    if high is None:
-        return []
     savepoint = connection.begin_nested() if connection.info.get("newscrawl_caller") else None
     try:
-        connection.execute(
-            text("SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)")
-        )
+        low, high = connection.execute(SETTINGS_AND_IDS).one()[-2:]  # one round trip for both
+        if high is None:
+            return []
         indexed = False
         window, verify = PROBE, _verify(query)
         while True:
