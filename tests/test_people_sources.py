@@ -321,7 +321,14 @@ def test_a_caption_above_the_time_line_is_no_account() -> None:
         ("编辑：几乎不流浪", ["几乎不流浪"]),  # a colon label's value of five or six Han characters is a pen name
         ("策划：杨顺霖 编辑：闲云野鹤古刹", ["闲云野鹤古刹"]),
         ("编辑：闲云野鹤古刹寺", []),  # seven characters: no name
-        ("编辑几乎不流浪", []),  # no colon: the label's value is not set apart
+        ("编辑 几乎不流浪", []),  # no colon: the label's value is not set apart
+        ("责任编辑：王 伟", []),  # one character is no pen name (nor a name)
+        ("编辑：新华社江苏", []),  # an outlet's desk, not a pen name
+        ("编辑：党政办公室", []),  # an office
+        ("编辑：宣传教育科", []),
+        ("编辑：宣传部供稿", []),  # a contributor
+        ("编辑：超级管理员", []),  # a CMS account
+        ("编辑：转载请注明", []),  # a notice
         ("编辑：本报综合报道", []),  # 本报 qualifies the report, it names nobody
         ("编辑：本网综合", []),  # the outlet's own desk
         ("编辑：新华社新媒体", []),  # an outlet, not a pen name
@@ -350,7 +357,10 @@ def below_the_body(credits: str, between: str = SIDEBAR) -> str:
         ("<p>出品：财经中心</p><p>编辑：王伟</p>", ["王伟"]),  # in the line above
         ("<p>编辑：王伟</p><p>监制：孙立</p>", ["王伟"]),  # in the line below
         ("<p>编辑：王伟</p>", []),  # a lone editor line past other stories may be a teaser's
-        ("<p>出品：财经中心</p><p>0人跟贴 | 0人参与</p><p>策划：杨顺霖 编辑：王伟</p>", []),  # after the comments begin
+        ("<p>出品：财经中心</p><p>3跟贴</p><p>策划：杨顺霖 编辑：王伟</p>", []),  # after the comments begin
+        ("<p>出品：财经中心</p><p>评论(3)</p><p>策划：杨顺霖 编辑：王伟</p>", []),
+        ("<p>出品：财经中心</p><p>共12条评论</p><p>策划：杨顺霖 编辑：王伟</p>", []),
+        ("<p><a href='/v'>视频：春天来了 出品：央视新闻 编辑：王伟</a></p>", []),  # a linked teaser is another story's
     ],
 )
 def test_a_production_credit_block_below_the_body(credits: str, editors: list[str]) -> None:
@@ -367,3 +377,10 @@ def test_a_production_credit_block_does_not_override_the_body_s_editor() -> None
 def test_a_production_credit_block_far_below_the_body_is_not_read() -> None:
     far = "".join(f"<li>第{i}期 专栏文章标题第{i}篇</li>" for i in range(60))
     assert run(below_the_body("<p>策划：杨顺霖 编辑：王伟</p>", far)).editors == []
+
+
+def test_a_production_credit_block_does_not_add_to_the_meta_line_s_editor() -> None:
+    html = page("2020-03-05 10:20 来源：潍坊日报 编辑：李强", "").replace(
+        '<div class="foot">', f'<ul class="side">{SIDEBAR}</ul><p>策划：杨顺霖 编辑：王伟</p><div class="foot">'
+    )
+    assert run(html).editors == ["李强"]

@@ -75,6 +75,8 @@ SUMMARY_OVERLAP = 0.5  # share of a paragraph's bigrams found in the body above 
 # Cleaning the text: what is not the article, and the credits it holds.
 TAIL_WINDOW = 12  # lines after the body searched for staff/source lines
 PRODUCTION_BLOCK_WINDOW = 40  # lines after the body searched for a production-credit block (past a sidebar)
+# a comment section's header with its count after the word or in 条: 评论(3), 跟贴 12, 共12条评论
+COMMENTS_HEADER = re.compile(r"(?:评论|評論|跟帖|跟贴|留言)\s*[(（:：]?\s*\d+|\d+\s*[条條]\s*(?:评论|評論|跟帖|跟贴|留言)")
 TAIL_JUNK_CHARS = 30  # a last line this short without Chinese punctuation is a button or a promo, not text
 LEAD_PARAGRAPHS = 3  # leading paragraphs searched for a lead byline (a photo caption may come first)
 # a credit closing a paragraph in brackets: …。(记者 张三)
@@ -392,7 +394,7 @@ def clean_body(
             continue
         take_people(people_line(text), text) or take_people(bracket_people(text), text)
     if not out.editors and (block := production_block_editor(lines, cut, max(cut, body.end) + PRODUCTION_BLOCK_WINDOW)) is not None:
-        take_people(block, block.raw)
+        out.block_editors, out.block_byline = list(block.editors), block.raw
     out.authors = unique(out.authors)
     out.editors = unique(out.editors)
     return out
@@ -404,15 +406,22 @@ def production_block_editor(lines: list[Line], start: int, stop: int) -> bylines
     only beside a production credit (in the same line or the next one up or down), which no teaser carries."""
     for line in lines[start:stop]:
         text = line.text
-        if NUMBER_COUNTER.search(text):
-            return None  # the comments begin
-        staff = byline_call(bylines.staff_line, text) if line.chars <= 80 else None
+        if _opens_comments(text):
+            return None
+        if is_link_line(line) or line.chars > 80:
+            continue  # a linked teaser (视频：… 出品：央视新闻 编辑：…) is another story's
+        staff = byline_call(bylines.staff_line, text)
         if staff is None or not staff.editors:
             continue
-        beside = [lines[i].text for i in (line.index - 1, line.index + 1) if start <= i < len(lines)]
-        if any(PRODUCTION_LABEL.search(t) for t in [text, *beside]):
+        beside = [lines[i] for i in (line.index - 1, line.index + 1) if start <= i < len(lines)]
+        if any(PRODUCTION_LABEL.search(other.text) for other in [line, *beside] if not is_link_line(other) and not _opens_comments(other.text)):
             return bylines.Byline([], staff.editors, staff.raw)
     return None
+
+
+def _opens_comments(text: str) -> bool:
+    """A comment counter or header (0人跟贴, 评论(3), 共12条评论): the comments begin."""
+    return bool(NUMBER_COUNTER.search(text) or COMMENTS_HEADER.search(text))
 
 
 def find_images(body: Body | None, base_url: str | None) -> list[Image]:

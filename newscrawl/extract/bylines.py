@@ -185,7 +185,7 @@ def _names_in(run: str, *, glued: bool = False, pen_names: bool = False) -> tupl
         pieces = _segment(token)
         if pieces is not None and not any(p in _NOT_NAMES for p in pieces):
             names.extend(pieces)
-        elif (2 <= len(token) <= 4 or (pen_names and len(token) <= PEN_NAME_MAX and _pen_name(token))) and not _OWN_DESK.match(token) and not glued:
+        elif (2 <= len(token) <= 4 or (pen_names and _pen_name(token))) and not _OWN_DESK.match(token) and not glued:
             names.append(token)  # a pen name or a minority name (春春, 格桑边觉)
         else:
             clean = False
@@ -193,13 +193,20 @@ def _names_in(run: str, *, glued: bool = False, pen_names: bool = False) -> tupl
 
 
 _OWN_DESK = re.compile(r"^(?:本报|本報|本网|本網|本台|本刊|本站)")  # 本网综合: the outlet's own desk, nobody
-_MEDIA_WORDS = re.compile(r"媒体|媒體|新闻|新聞|编辑|編輯|记者|記者|小编|小編")
+# what a five- or six-character label value holds when it is no pen name: a newsroom word (小编带你看), an
+# office (党政办公室, 宣传教育科), a contributor (宣传部供稿), a CMS account or a notice (超级管理员, 转载请注明)
+_NOT_PEN_NAME = re.compile(
+    r"媒体|媒體|新闻|新聞|编辑|編輯|记者|記者|小编|小編|日报|日報|晚报|晚報|转载|轉載|注明|欢迎|歡迎|评论|評論|"
+    r"(?:室|科|组|組|股|供稿|管理员|管理員|投稿)$"
+)
 
 
 def _pen_name(token: str) -> bool:
     """A five- or six-character token under a colon label that may be a pen name (几乎不流浪): no outlet
-    (新华社新媒体) and no newsroom word in it (小编带你看)."""
-    return not _MEDIA_WORDS.search(token) and not any(token.startswith(source) for source in _KNOWN_SOURCES)
+    (新华社江苏, 市委宣传部), no office and no newsroom word in it."""
+    if not 4 < len(token) <= PEN_NAME_MAX:
+        return False
+    return not _NOT_PEN_NAME.search(token) and not _is_org(token) and not any(token.startswith(source) for source in _KNOWN_SOURCES)
 
 
 def _given_name_chars_only(token: str) -> bool:

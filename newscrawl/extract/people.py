@@ -33,6 +33,9 @@ def find_people(lines: list[Line], zone: MetaLine, source: str | None, cleaned: 
         authors = [name for name in authors if name != source]
     raw = [people.raw] if people.raw else []
     raw += cleaned.bylines
+    if not editors and cleaned.block_editors:  # only when neither the meta zone nor the body names one
+        editors = list(cleaned.block_editors)
+        raw.append(cleaned.block_byline)
     return bylines.Byline(authors, editors, " | ".join(raw))
 
 

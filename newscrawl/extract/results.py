@@ -53,4 +53,7 @@ class CleanBody:
     bylines: list[str] = field(default_factory=list)
     source_lines: list[str] = field(default_factory=list)
     time_lines: list[str] = field(default_factory=list)  # short lines in or after the body with a labelled time
+    # the editor of a production-credit block far below the body: the page's editor when nothing else names one
+    block_editors: list[str] = field(default_factory=list)
+    block_byline: str = ""
     dropped: dict[str, int] = field(default_factory=dict)
