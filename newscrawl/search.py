@@ -321,8 +321,15 @@ def _newest_postgresql(connection: Connection, query: Query, filters: list[Any],
             bounded = high - window >= low
             newest = [article.id > high - window] if bounded else []
             proposal = [holds] if indexed else []  # the rows holding every gram (in the window: the primary key's bitmap ANDed with the GIN's)
-            statement = select(*ranking).where(*proposal, *newest, *verify, *filters).order_by(article.id.desc()).limit(cap)
-            found = _ranked(connection.execute(statement))
+            # PostgreSQL computes the columns of every row the scan keeps, before ORDER BY and LIMIT: over a window
+            # those are at most a few hundred; the index may propose thousands, whose `cap` newest are ranked after
+            columns = (article.id,) if indexed else ranking
+            statement = select(*columns).where(*proposal, *newest, *verify, *filters).order_by(article.id.desc()).limit(cap)
+            if indexed:
+                ids = list(connection.scalars(statement))
+                found = _ranked(connection.execute(select(*ranking).where(article.id.in_(ids)).order_by(article.id.desc()))) if ids else []
+            else:
+                found = _ranked(connection.execute(statement))
             if len(found) >= cap or not bounded:
                 return found
             share = len(found) / window
