@@ -113,7 +113,9 @@ def postgres_control(action: str) -> None:
     not shutil.which("pg_ctlcluster") or not PG_CLUSTER.is_dir(), reason="needs a local PostgreSQL cluster that pg_ctlcluster controls"
 )
 def test_postgres_stopped_and_started_mid_run(postgres_url, mirror, truth, tmp_path):
-    slow = ["-s", "DOWNLOAD_DELAY=0.1", "-s", "CONCURRENT_REQUESTS=1", "-s", "NEWSCRAWL_STORE_BATCH_SIZE=2", "-s", "NEWSCRAWL_STORE_RETRIES=8"]
+    # slow enough that the articles left after the fourth (about 36, 0.3 s apart) outlast stopping the server
+    # on a loaded machine: at 0.1 s the crawl could store its last batch before the server was down
+    slow = ["-s", "DOWNLOAD_DELAY=0.3", "-s", "CONCURRENT_REQUESTS=1", "-s", "NEWSCRAWL_STORE_BATCH_SIZE=2", "-s", "NEWSCRAWL_STORE_RETRIES=8"]
     command = [
         sys.executable, "-m", "scrapy", "crawl", "yybnet", "-a", f"base_url={mirror.base_url}", "-s", f"NEWSCRAWL_DATABASE_URL={postgres_url}",
         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", f"NEWSCRAWL_WARC_DIR={tmp_path / 'warc'}", *slow,
@@ -125,6 +127,7 @@ def test_postgres_stopped_and_started_mid_run(postgres_url, mirror, truth, tmp_p
             time.sleep(0.2)
         assert crawl.poll() is None, "the crawl ended before the database could be stopped"
         postgres_control("stop")
+        assert crawl.poll() is None, "the crawl ended while the database was being stopped: the outage met nothing"
         time.sleep(3)
     finally:
         postgres_control("start")
