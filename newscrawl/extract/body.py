@@ -414,7 +414,8 @@ def production_block_editor(lines: list[Line], start: int, stop: int) -> bylines
         if staff is None or not staff.editors:
             continue
         beside = [lines[i] for i in (line.index - 1, line.index + 1) if start <= i < len(lines)]
-        if any(PRODUCTION_LABEL.search(other.text) for other in [line, *beside] if not is_link_line(other) and not _opens_comments(other.text)):
+        beside = [other for other in beside if not (is_link_line(other) or _opens_comments(other.text))]
+        if any(PRODUCTION_LABEL.search(other.text) for other in [line, *beside]):
             return bylines.Byline([], staff.editors, staff.raw)
     return None
 
