@@ -52,6 +52,10 @@ _HEAD_RE = re.compile(
     re.X,
 )
 
+# Where a date head can begin: the first digit of a run (every head's digit has no digit before it), 今/昨/前,
+# 刚, or 半/一/两 before a unit and 前. A head is tried only there, not at every character of the text.
+_HEAD_START = re.compile(r"\d+|[今昨前刚半一两]")  # a digit run is one place: its first digit
+
 _TIME_TAIL = re.compile(
     rf"""
     (?:T|[ \t,，]*(?:{_WEEKDAY}[ \t,，]*)?(?:(?P<zpre>{_ZONE_WORD})[ \t]*)?(?P<ampm>凌晨|早上|上午|中午|下午|傍晚|晚上)?[ \t]*)
@@ -84,7 +88,9 @@ _ONE_CHAR_NFKC = _OneCharNfkc()
 
 def nfkc_same_length(text: str) -> str:
     """NFKC per character where that keeps one character, so spans stay valid for the original."""
-    return text if text.isascii() else text.translate(_ONE_CHAR_NFKC)
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return text  # no character of a normalised text has an NFKC form of its own (checked for every code point)
+    return text.translate(_ONE_CHAR_NFKC)
 
 
 def _as_beijing(now: datetime | None) -> datetime:
@@ -157,7 +163,12 @@ def find_times(text: str, *, now: datetime | None = None, year_hint: int | None 
     norm = nfkc_same_length(text)
     found: list[FoundTime] = []
     pos = 0
-    while (head := _HEAD_RE.search(norm, pos)) is not None:
+    for start in _HEAD_START.finditer(norm):
+        if start.start() < pos:
+            continue  # inside the time found last
+        head = _HEAD_RE.match(norm, start.start())  # what search() from `pos` would find: no head starts elsewhere
+        if head is None:
+            continue
         pos = head.end()
         groups = head.groupdict()
         tail = None if groups["n"] or groups["now"] else _TIME_TAIL.match(norm, head.end())

@@ -255,3 +255,67 @@ def test_yearless_flag():
         True,
         False,
     ]
+
+
+# --- the head scan: find_times tries a date head only where one can begin (dates._HEAD_START) --------------
+
+
+def _heads_by_search(text: str) -> list[tuple[int, int]]:
+    """Where `_HEAD_RE.search` finds heads, left to right from the end of the last: what find_times read
+    before it scanned only the places a head can begin."""
+    norm = dates.nfkc_same_length(text)
+    spans, pos = [], 0
+    while (head := dates._HEAD_RE.search(norm, pos)) is not None:
+        spans.append(head.span())
+        pos = head.end()
+    return spans
+
+
+def _heads_by_scan(text: str) -> list[tuple[int, int]]:
+    norm = dates.nfkc_same_length(text)
+    spans, pos = [], 0
+    for start in dates._HEAD_START.finditer(norm):
+        if start.start() >= pos and (head := dates._HEAD_RE.match(norm, start.start())) is not None:
+            spans.append(head.span())
+            pos = head.end()
+    return spans
+
+
+HEAD_CASES = [
+    "2017-08-13 09:19",
+    "12017-08-13 第3版 2017年8月13日",
+    "１２月３日 ２０１７年８月１３日",  # full-width digits
+    "三天前 3天前 半小时前 一周前 两个星期前 刚刚 今天 10:20 昨日 前天",
+    "比分 3-1，08-13 14:20 与 8/13、1.5 2019.3.6",
+    "0212-08-1314:20 ２０１７-08-13T09:19:05+08:00",
+    "第一 一一 前前 今今 刚 半",
+    "٣٤ 2017-08-13 ١٢-٠٣ 09:19",  # other scripts' digits are \d as well
+    "",
+]
+
+
+@pytest.mark.parametrize("text", HEAD_CASES)
+def test_head_scan_finds_what_search_finds(text):
+    assert _heads_by_scan(text) == _heads_by_search(text)
+
+
+def test_head_scan_finds_what_search_finds_on_real_pages():
+    from pathlib import Path
+
+    from newscrawl.extract.lines import parse_html, read_lines
+
+    pages = sorted(Path(__file__).parent.joinpath("fixtures").rglob("*.html"))[:60]
+    assert pages, "no golden fixture pages to read"
+    checked = 0
+    for page in pages:
+        root = parse_html(page.read_text(encoding="utf-8", errors="replace"))
+        for line in read_lines(root) if root is not None else []:
+            assert _heads_by_scan(line.text) == _heads_by_search(line.text), line.text
+            checked += 1
+    assert checked > 1000
+
+
+def test_nfkc_same_length_skips_only_normalised_text():
+    for text in ["潍坊日报 2017年", "ＡＢＣ１２３：", "Ⅻ㈱①", "\u2f00\uf900 兀", "e\u0301", "ǅ", ""]:
+        assert dates.nfkc_same_length(text) == text.translate(dates._ONE_CHAR_NFKC)
+        assert len(dates.nfkc_same_length(text)) == len(text)

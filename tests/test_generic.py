@@ -902,3 +902,26 @@ def test_caption_closing_the_text_is_kept(tail: str, kept: str | None) -> None:
     article = extract(_photo_page(f"<p>{PARA_1}</p><p>{PARA_2}</p>{tail}"))
     assert article.body is not None
     assert article.body.split("\n")[-1] == (kept or PARA_2)
+
+
+def test_clean_text_splits_on_every_whitespace_the_pattern_names() -> None:
+    import sys
+
+    from newscrawl.extract.lines import WHITESPACE, clean_text
+
+    spaces = "".join(chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code < 0xE000 and WHITESPACE.match(chr(code)))
+    assert "\u3000" in spaces and "\xa0" in spaces and "\u200b" in spaces
+    for text in [f"{spaces}潍坊{spaces}日报{spaces}", "a\u2028b\x1cc", "\u3000\u3000正文 第一段", "零宽\u200b空格", "\ufeff开头", "", "   "]:
+        assert clean_text(text) == WHITESPACE.sub(" ", text).strip()
+
+
+def test_a_line_held_by_a_heading_knows_it() -> None:
+    from newscrawl.extract.clues import heading_tag
+
+    # the heading is the line's owner or one of its two nearest ancestors
+    html = (
+        "<html><body><h1><span><div>大标题</div></span></h1><h2>副题<div>一层<div>两层<div>三层</div></div></div></h2>"
+        "<div>正文<h3>小标题</h3>尾巴</div></body></html>"
+    )
+    tags = {line.text: heading_tag(line) for line in read_lines(parse_html(html))}
+    assert tags == {"大标题": "h1", "副题": "h2", "一层": "h2", "两层": "h2", "三层": None, "正文": None, "小标题": "h3", "尾巴": None}

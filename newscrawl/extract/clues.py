@@ -211,6 +211,8 @@ def heading_element(line: Line) -> Any | None:
 
 
 def _heading_element(line: Line) -> Any:
+    if not line.heading:
+        return False  # a line held by an h1-h3 had its text inside it (`Line.heading`): no climbing for the rest
     element = line.owner
     for _ in range(3):
         if element is None:
