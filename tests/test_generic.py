@@ -925,3 +925,32 @@ def test_a_line_held_by_a_heading_knows_it() -> None:
     )
     tags = {line.text: heading_tag(line) for line in read_lines(parse_html(html))}
     assert tags == {"大标题": "h1", "副题": "h2", "一层": "h2", "两层": "h2", "三层": None, "正文": None, "小标题": "h3", "尾巴": None}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "来源：潍坊日报", "來源: 联合报", "来源于：新华社", "本文来源：人民网", "新闻稿来源:", "稿源：大众网", "出处：人民日报",
+        "文章出處：中央社", "來自：自由时报", "2019-03-06 来源", "稿源", "消息來源於",
+    ],
+)  # fmt: skip
+def test_every_source_label_form_passes_the_cheap_test(text) -> None:
+    from newscrawl.extract.vocabulary import SOURCE_LABEL, SOURCE_LABEL_BARE, may_hold_source_label
+
+    assert SOURCE_LABEL.search(text) or SOURCE_LABEL_BARE.search(text)
+    assert may_hold_source_label(text)
+
+
+def test_the_cheap_source_label_test_turns_away_no_label_on_real_pages() -> None:
+    from pathlib import Path
+
+    from newscrawl.extract.vocabulary import SOURCE_LABEL, SOURCE_LABEL_BARE, may_hold_source_label
+
+    labelled = 0
+    for page in sorted(Path(__file__).parent.joinpath("fixtures").rglob("*.html")):
+        root = parse_html(page.read_text(encoding="utf-8", errors="replace"))
+        for line in read_lines(root) if root is not None else []:
+            if SOURCE_LABEL.search(line.text) or SOURCE_LABEL_BARE.search(line.text):
+                labelled += 1
+                assert may_hold_source_label(line.text), line.text
+    assert labelled > 20

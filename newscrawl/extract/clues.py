@@ -38,6 +38,7 @@ from newscrawl.extract.vocabulary import (
     SOURCE_TRIM,
     UI_WORDS,
     URL,
+    may_hold_source_label,
 )
 
 HEADING_WEIGHT = {"h1": 1.2, "h2": 0.8, "h3": 0.5}  # how much a heading element says "headline"
@@ -113,9 +114,10 @@ def looks_meta(line: Line) -> bool:
 def _looks_meta(line: Line) -> bool:
     if line.chars > META_LINE_MAX_CHARS:
         return False
-    if line.link_ratio > 0.8 and not SOURCE_LABEL.search(line.text) and not _linked_time_alone(line):
+    labelled = may_hold_source_label(line.text)
+    if line.link_ratio > 0.8 and not (labelled and SOURCE_LABEL.search(line.text)) and not _linked_time_alone(line):
         return False
-    if SOURCE_LABEL.search(line.text) or SOURCE_LABEL_BARE.search(line.text):
+    if labelled and (SOURCE_LABEL.search(line.text) or SOURCE_LABEL_BARE.search(line.text)):
         return True
     times = line_times(line)
     if times:
@@ -164,14 +166,14 @@ def is_time_line(text: str) -> bool:
 
 def meta_company(text: str) -> bool:
     """A line that also holds a 来源 or a people label: there a bare 时间：/日期： labels the article's time."""
-    return bool(SOURCE_LABEL.search(text) or PEOPLE_LABEL.search(text))
+    return bool((may_hold_source_label(text) and SOURCE_LABEL.search(text)) or PEOPLE_LABEL.search(text))
 
 
 @lru_cache(maxsize=4096)
 def is_source_line(text: str) -> bool:
     """A short line whose 来源 label comes first or after only labels, times or a heading word
     (`来源：当代商报`, `版权声明 来源：当代商报 时间：…`, `2019-03-06 来源：某某日报`); not a sentence."""
-    match = SOURCE_LABEL.search(text)
+    match = SOURCE_LABEL.search(text) if may_hold_source_label(text) else None
     if match is None or count_chars(text) > 80 or SENTENCE_END.search(text[: match.start()]):
         return False
     before = text[: match.start()]
@@ -240,11 +242,18 @@ def heading_level(line: Line) -> int | None:
     return None
 
 
-def element_hint(element: Any, pattern: re.Pattern[str], levels: int = 2) -> bool:
+def element_hint(element: Any, pattern: re.Pattern[str], levels: int = 2, seen: dict[Any, bool] | None = None) -> bool:
+    """The element or one of its `levels - 1` nearest ancestors has a class or id `pattern` finds; `seen` keeps
+    each element's answer for the next line that asks (lines share owners and parents)."""
     for _ in range(levels):
         if element is None:
             return False
-        if pattern.search((element.get("class") or "") + " " + (element.get("id") or "")):
+        found = seen.get(element) if seen is not None else None
+        if found is None:
+            found = pattern.search((element.get("class") or "") + " " + (element.get("id") or "")) is not None
+            if seen is not None:
+                seen[element] = found
+        if found:
             return True
         element = element.getparent()
     return False

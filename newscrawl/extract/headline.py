@@ -83,16 +83,14 @@ def find_title(lines: list[Line], meta: PageMeta, body: Body | None, untitled_zo
     body_end = body.end if body else len(lines)
     best: tuple[float, Line, str, float] | None = None
     any_agreement = False
-    hints: dict[Any, bool] = {}  # owner element: has a title class or id (several lines share an owner)
+    hints: dict[Any, bool] = {}  # element: has a title class or id (lines share owners and parents)
     for line in lines:
         if line.chars < 4 or line.chars > 120:
             continue
         agreement = _agreement(line.text, references)
         any_agreement = any_agreement or bool(agreement)
         heading = heading_tag(line)
-        hinted = hints.get(line.owner)
-        if hinted is None:
-            hinted = hints[line.owner] = element_hint(line.owner, TITLE_HINT)
+        hinted = element_hint(line.owner, TITLE_HINT, seen=hints)
         if not agreement and not heading and not hinted:
             continue
         emphasis = line.emphasis_chars >= 0.8 * line.chars

@@ -29,6 +29,13 @@ SOURCE_LABEL_BARE = re.compile(
     r"(?:(?<![图圖片照据據料])(?:本文|信息|稿件|文章|新闻|新聞|内容|內容|消息|新闻稿|本稿)?(?:来源|來源)(?:于|於)?|稿源)\s*[：:]?\s*$"
 )
 
+
+def may_hold_source_label(text: str) -> bool:
+    """False where neither SOURCE_LABEL nor SOURCE_LABEL_BARE can match: each of their forms holds 源, 出 or 來自
+    (a far cheaper test than either search, which tries its lookbehind at every character)."""
+    return "源" in text or "出" in text or "來自" in text
+
+
 # the 来源 words as labels among others (META_LABEL) and as words no name is read from (bylines)
 SOURCE_WORDS = ("来源", "來源", "稿源", "出处")
 # characters trimmed around a source value (separators and brackets)
