@@ -954,3 +954,10 @@ def test_the_cheap_source_label_test_turns_away_no_label_on_real_pages() -> None
                 labelled += 1
                 assert may_hold_source_label(line.text), line.text
     assert labelled > 20
+
+
+def test_a_link_is_neither_hidden_nor_a_block_nor_a_heading_in_any_reading() -> None:
+    from newscrawl.extract.lines import ARTICLE_READING, HEADING_TAGS, LAYOUT_READING, LINK_TAG
+
+    for reading in (ARTICLE_READING, LAYOUT_READING):  # read_lines handles <a> before asking any of these
+        assert LINK_TAG not in reading.skip_tags | reading.block_tags | HEADING_TAGS

@@ -404,6 +404,8 @@ def production_block_editor(lines: list[Line], start: int, stop: int) -> bylines
     """The editor of a production-credit block below the article, past a sidebar or a list of other stories
     and before the comments (出品：财经中心 / 策划：杨顺霖 编辑：几乎不流浪): so far down, an editor line counts
     only beside a production credit (in the same line or the next one up or down), which no teaser carries."""
+    if not any(PRODUCTION_LABEL.search(line.text) for line in lines[start : stop + 1]):
+        return None  # no production credit within reach of any line: the staff lines need not be read
     for line in lines[start:stop]:
         text = line.text
         if _opens_comments(text):

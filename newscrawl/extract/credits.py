@@ -50,6 +50,7 @@ BYLINE_CUE = re.compile(
 PHOTO_CREDIT = re.compile(r"[摄攝]|供[图圖]")
 TEXT_CREDIT = re.compile(r"文\s*[/／·]?\s*[图圖]|[图圖]\s*[/／·]?\s*文|[/／]\s*文|文\s*[/／]")
 BRACKETED = re.compile(r"[【\[（(〔]([^】\]）)〕]{2,40})[】\]）)〕]")
+OPENING_BRACKET = re.compile(r"[【\[（(〔]")  # what every BRACKETED segment opens with: a cheap test before it
 LEAD_BRACKET = re.compile(r"^\s*[〔【\[（(]([^〕】\]）)]{2,30})[〕】\]）)]")
 logger = logging.getLogger(__name__)
 SOURCE_MAX_CHARS = 30  # a 来源 value is no longer than this
@@ -87,6 +88,8 @@ def bracket_people(text: str, *, alone: bool = True) -> bylines.Byline | None:
 
     `alone`: the brackets must be (nearly) all the line's own text; False for a line whose other text
     is links."""
+    if not OPENING_BRACKET.search(text):
+        return None  # no bracket, no bracketed credit
     authors: list[str] = []
     editors: list[str] = []
     outside = BRACKETED.sub("", text)

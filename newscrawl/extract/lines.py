@@ -181,6 +181,12 @@ def read_lines(root: Any, reading: Reading = ARTICLE_READING) -> list[Line]:
         if tag.__class__ is not str:
             tag = ""
         if event == "start":
+            if tag == LINK_TAG:  # about half a page's elements, and neither hidden, a block nor a heading
+                builder.link_depth += 1
+                text = element.text
+                if text and (pieces or not text.isspace()):
+                    add(text)
+                continue
             if tag in skip_tags:
                 walker.skip_subtree()
                 continue
@@ -200,8 +206,6 @@ def read_lines(root: Any, reading: Reading = ARTICLE_READING) -> list[Line]:
                     flush(blocks[-1])
             elif tag == "img":
                 builder.image(element, blocks[-1])
-            elif tag == LINK_TAG:
-                builder.link_depth += 1
             elif tag in EMPHASIS_TAGS:
                 builder.emphasis_depth += 1
             if tag in HEADING_TAGS:
@@ -212,6 +216,12 @@ def read_lines(root: Any, reading: Reading = ARTICLE_READING) -> list[Line]:
             continue
         # the end of an element: close its line, then its tail continues the enclosing one
         tail = element.tail
+        if tag == LINK_TAG:
+            if builder.link_depth:
+                builder.link_depth -= 1
+            if tail and element is not start and (pieces or not tail.isspace()):
+                add(tail)
+            continue
         if tag in skip_tags or (data_rows and element in whole_rows):
             if tail and (pieces or not tail.isspace()):
                 add(tail)
@@ -221,8 +231,6 @@ def read_lines(root: Any, reading: Reading = ARTICLE_READING) -> list[Line]:
                 flush(blocks[-1])
             if len(blocks) > 1 and blocks[-1] is element:
                 blocks.pop()
-        elif tag == LINK_TAG:
-            builder.link_depth = max(0, builder.link_depth - 1)
         elif tag in EMPHASIS_TAGS:
             builder.emphasis_depth = max(0, builder.emphasis_depth - 1)
         if tag in HEADING_TAGS:
