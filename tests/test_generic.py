@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -961,3 +962,25 @@ def test_a_link_is_neither_hidden_nor_a_block_nor_a_heading_in_any_reading() -> 
 
     for reading in (ARTICLE_READING, LAYOUT_READING):  # read_lines handles <a> before asking any of these
         assert LINK_TAG not in reading.skip_tags | reading.block_tags | HEADING_TAGS
+
+
+def test_legal_notice_start_holds_every_first_character_of_a_notice() -> None:
+    import re
+    import sys
+
+    from newscrawl.extract.clues import LEGAL_NOTICE, LEGAL_NOTICE_START
+
+    firsts = {alternative[0] for alternative in LEGAL_NOTICE.pattern.split("|")}
+    for first in firsts:  # every character the pattern lets stand for one, case ignored as it ignores it
+        same = re.compile(re.escape(first), LEGAL_NOTICE.flags)
+        for code in range(sys.maxunicode + 1):
+            if not 0xD800 <= code < 0xE000 and same.match(chr(code)):
+                assert LEGAL_NOTICE_START.match(chr(code)), (first, hex(code))
+
+
+@pytest.mark.parametrize(("text", "teaser"), [("更多内容...", True), ("点击阅读…… ", True), ("未完。。。", True), ("正文。", False), ("1.5", False)])
+def test_a_teaser_ends_with_dots(text, teaser) -> None:
+    from newscrawl.extract.clues import TEASER_ENDINGS
+
+    assert text.rstrip().endswith(TEASER_ENDINGS) is teaser
+    assert bool(re.search(r"(?:\.{3}|…+|。。。)\s*$", text)) is teaser  # the pattern it replaced

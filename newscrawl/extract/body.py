@@ -114,7 +114,7 @@ def find_body(lines: list[Line], anchor: int | None = None) -> Body | None:
     last: dict[Any, int] = {}
     chains = []  # each line's owner and its ancestors
     for line in lines:
-        chain = _ancestors(line.owner, cache)
+        chain = cache.get(line.owner) or _ancestors(line.owner, cache)  # lines share owners: most are cached
         chains.append(chain)
         owner = chain[0]
         total[owner] = total.get(owner, 0) + line.chars
@@ -134,8 +134,11 @@ def find_body(lines: list[Line], anchor: int | None = None) -> Body | None:
             continue
         total[parent] = total.get(parent, 0) + total[element]
         linked[parent] = linked.get(parent, 0) + linked[element]
-        first[parent] = min(first.get(parent, first[element]), first[element])
-        last[parent] = max(last.get(parent, last[element]), last[element])
+        starts, ends = first[element], last[element]
+        if first.get(parent, starts) >= starts:
+            first[parent] = starts
+        if last.get(parent, ends) <= ends:
+            last[parent] = ends
     best, best_score = None, 0.0
     for element, value in score.items():
         if element.tag in ("html",):

@@ -49,13 +49,15 @@ PROSE_MIN_CHARS = 10
 LINK_LINE_RATIO = 0.5  # a line more link text than this is a link, not prose
 PROSE_PUNCTUATION = re.compile(r"[，。！？；、：“”,!?;]")  # "." left out: it fills URLs and "..."
 CLAUSE_MARK = re.compile(r"[，。,]")  # a short line without one is a label or a headline, not prose
-TEASER_END = re.compile(r"(?:\.{3}|…+|。。。)\s*$")
+TEASER_ENDINGS = ("...", "…", "。。。")  # a line ending so, whitespace aside, is a teaser cut short
 # Copyright and reprint notices: prose-like, but never the article (they only lower a container's score).
 LEGAL_NOTICE = re.compile(
     r"版权|版權|著作权|著作權|侵权|侵權|转载|轉載|免责|免責|法律顾问|授权|授權|举报|舉報|许可证|許可證|备案|ICP|"
     r"Copyright|©|allrightsreserved",
     re.I,
 )
+# Every character a LEGAL_NOTICE match can begin with (ignoring case: İ and ı are i's): a cheap test before it.
+LEGAL_NOTICE_START = re.compile(r"[版著侵转轉免法授举舉许許备©AaCcIiİı]")
 
 # Meta and 来源 lines.
 META_HINT = re.compile(r"\d|来源|來源|作者|编辑|編輯|记者|記者")  # cheap test before looks_meta
@@ -89,9 +91,10 @@ def _prose_score(line: Line) -> float:
     if line.chars <= META_LINE_MAX_CHARS and META_HINT.search(line.text) and looks_meta(line):
         return 0.0  # the meta line
     value = 1.0 + len(PROSE_PUNCTUATION.findall(line.text)) + min(line.chars / 50, 4.0)
-    if LEGAL_NOTICE.search(norm(line.text)):  # matched without spaces: 版 权 所 有
+    folded = norm(line.text)  # matched without spaces: 版 权 所 有
+    if LEGAL_NOTICE_START.search(folded) and LEGAL_NOTICE.search(folded):
         value *= 0.1
-    if TEASER_END.search(line.text):
+    if line.text.rstrip().endswith(TEASER_ENDINGS):
         value *= 0.2  # a teaser cut short with "..." belongs to another story
     return value
 
