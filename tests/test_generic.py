@@ -984,3 +984,35 @@ def test_a_teaser_ends_with_dots(text, teaser) -> None:
 
     assert text.rstrip().endswith(TEASER_ENDINGS) is teaser
     assert bool(re.search(r"(?:\.{3}|…+|。。。)\s*$", text)) is teaser  # the pattern it replaced
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ('<html><head><meta charset="gbk"></head><body><p>中文正文</p></body></html>', "中文正文"),  # the text is decoded already
+        ('<?xml version="1.0" encoding="gb2312"?><html><body><p>中文正文</p></body></html>', "中文正文"),
+        ("\ufeff<html><body><p>中文正文</p></body></html>", "中文正文"),
+        ("<html><body><p>上文</p></BODY ></html>\u3000<p>下文</p>", "上文 下文"),  # premature end tags, any case and spacing
+        ("<p>上文\ud800下文</p>", "上文?下文"),  # a lone surrogate costs one character, not the rest of the text
+        ("<p>中文\x00正文</p>", "中文正文"),
+    ],
+)
+def test_parse_html_reads_the_text_as_decoded(html, text) -> None:
+    root = parse_html(html)
+    assert " ".join(line.text for line in read_lines(root)) == text
+
+
+@pytest.mark.parametrize("html", ["", "  \n", "\u3000\u2003", "<?xml version='1.0'?>", "</body></html>"])
+def test_parse_html_of_nothing_is_none(html) -> None:
+    assert parse_html(html) is None
+
+
+def test_the_byte_patterns_space_is_every_str_space() -> None:
+    import sys
+
+    from newscrawl.extract.lines import _SPACE
+
+    space = re.compile(_SPACE + b"\\Z")
+    for code in range(sys.maxunicode + 1):
+        if not 0xD800 <= code < 0xE000:
+            assert bool(space.match(chr(code).encode())) is chr(code).isspace(), hex(code)

@@ -20,8 +20,12 @@ from lxml import etree
 from newscrawl.dates import FoundTime
 
 WHITESPACE = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
-PREMATURE_END_TAGS = re.compile(r"</\s*(?:html|body)\s*>", re.I)
-XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+# The page is parsed as UTF-8 bytes (libxml2 reads them as they are; a str it converts from UTF-16 or UCS-4),
+# so these patterns are bytes. `_SPACE` is what `\s` is in a str pattern: every str.isspace() character, in UTF-8.
+_SPACE = b"(?:[\\s\x1c-\x1f]|" + b"|".join(re.escape(chr(code).encode()) for code in range(0x80, 0x3001) if chr(code).isspace()) + b")"
+PREMATURE_END_TAGS = re.compile(b"</" + _SPACE + b"*(?:html|body)" + _SPACE + b"*>", re.I)
+XML_DECLARATION = re.compile(b"^" + _SPACE + b"*<\\?xml[^>]*>", re.I)
+BLANK = re.compile(_SPACE + b"*\\Z")
 LINK_TAG = "a"
 EMPHASIS_TAGS = frozenset({"strong", "b", "font"})
 HEADING_TAGS = frozenset({"h1", "h2", "h3"})  # a line inside one of these is `Line.heading`
@@ -97,23 +101,24 @@ class Line:
 
 
 # lxml's plain HTML parser: lxml.html's element classes would cost a class lookup for every element walked
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, remove_blank_text=False)
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, remove_blank_text=False, encoding="utf-8")  # a <meta charset> is not obeyed
 
 
 def parse_html(html: str) -> Any | None:
     """The lxml root of `html`, or None for a page without markup or text.
 
     Premature `</body>`/`</html>` tags are removed first (the parser would otherwise keep what follows
-    them only by luck), and so is an XML declaration (lxml refuses it in a str).
+    them only by luck), and so is an XML declaration (its encoding would contradict the text's).
     """
     if not isinstance(html, str):
         raise TypeError(f"extract wants str HTML, got {type(html).__name__}; decode bytes with decode_html")
-    html = XML_DECLARATION.sub("", html.replace("\x00", ""), count=1)
-    html = PREMATURE_END_TAGS.sub("", html)
-    if not html.strip():
+    data = html.encode("utf-8", "replace")  # a lone surrogate becomes "?"
+    data = XML_DECLARATION.sub(b"", data.replace(b"\x00", b""), count=1)
+    data = PREMATURE_END_TAGS.sub(b"", data)
+    if BLANK.match(data):
         return None
     try:
-        return etree.fromstring(html, _PARSER)  # None for a document with nothing in it
+        return etree.fromstring(data, _PARSER)  # None for a document with nothing in it
     except (etree.ParserError, ValueError):
         return None
 
