@@ -110,16 +110,19 @@ def _make_date(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def _offset(text: str) -> timedelta:
-    """`+08:00`, `+0800`, `-5` -> a timedelta."""
+def _offset(text: str) -> timedelta | None:
+    """`+08:00`, `+0800`, `-5` -> a timedelta; None for no real offset (`+99`, `+2500`, `+0875`)."""
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     hours, minutes = (digits, "0") if len(digits) <= 2 else (digits[:-2], digits[-2:])
+    if int(hours) > 23 or int(minutes) > 59:
+        return None
     return sign * timedelta(hours=int(hours), minutes=int(minutes))
 
 
 def _zone_offset(tail: re.Match[str]) -> timedelta | None:
-    """The UTC offset a time tail names, or None for Beijing time."""
+    """The UTC offset a time tail names, or None for Beijing time (also where the offset is impossible: `GMT+99`
+    is no zone anyone reads, and the time stays as written)."""
     word = tail.group("zw") or tail.group("zpre")
     if word and word != "北京时间":
         return _offset(tail.group("zoff")) if tail.group("zoff") else timedelta(0)

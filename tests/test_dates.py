@@ -319,3 +319,25 @@ def test_nfkc_same_length_skips_only_normalised_text():
     for text in ["潍坊日报 2017年", "ＡＢＣ１２３：", "Ⅻ㈱①", "\u2f00\uf900 兀", "e\u0301", "ǅ", ""]:
         assert dates.nfkc_same_length(text) == text.translate(dates._ONE_CHAR_NFKC)
         assert len(dates.nfkc_same_length(text)) == len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-05-03 10:20 GMT+99", "2024-05-03T10:20:00+08:00"),  # no zone anyone reads: the time as written
+        ("2024-05-03 10:20 UTC-24", "2024-05-03T10:20:00+08:00"),
+        ("2024-05-03 10:20+2500", "2024-05-03T10:20:00+08:00"),
+        ("2024-05-03 10:20 +9999", "2024-05-03T10:20:00+08:00"),
+        ("2024-05-03 10:20 GMT+23", "2024-05-02T19:20:00+08:00"),  # the widest real offsets still convert
+        ("2024-05-03 10:20-2359", "2024-05-04T18:19:00+08:00"),
+    ],
+)
+def test_an_impossible_offset_is_not_read(text, expected):
+    assert iso(find_times(text, now=NOW)[0].value) == expected
+
+
+def test_a_page_with_an_impossible_offset_is_extracted():
+    from newscrawl.extract.generic import extract
+
+    html = "<html><body><h1>新闻标题在这里</h1><p>发布时间：2024-05-03 10:20 GMT+99</p><p>正文第一段，内容很长很长很长很长。</p></body></html>"
+    assert extract(html).published_at.isoformat() == "2024-05-03T10:20:00+08:00"

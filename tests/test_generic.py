@@ -992,8 +992,10 @@ def test_a_teaser_ends_with_dots(text, teaser) -> None:
         ('<html><head><meta charset="gbk"></head><body><p>中文正文</p></body></html>', "中文正文"),  # the text is decoded already
         ('<?xml version="1.0" encoding="gb2312"?><html><body><p>中文正文</p></body></html>', "中文正文"),
         ("\ufeff<html><body><p>中文正文</p></body></html>", "中文正文"),
+        ("<?xml version='1.0' encoding='utf-8'?><?xml version='1.0' encoding='utf-8'?><p>中文正文</p>", "中文正文"),  # two glued templates
         ("<html><body><p>上文</p></BODY ></html>\u3000<p>下文</p>", "上文 下文"),  # premature end tags, any case and spacing
-        ("<p>上文\ud800下文</p>", "上文?下文"),  # a lone surrogate costs one character, not the rest of the text
+        ("<p>上文\ud800下文</p><p>第二段</p>", "上文\ufffd下文 第二段"),  # a lone surrogate costs one character, not the rest
+        ("<p>表情\ud83d\ude00后面</p>", "表情😀后面"),  # a pair held as two code points is the one character
         ("<p>中文\x00正文</p>", "中文正文"),
     ],
 )

@@ -112,7 +112,10 @@ def parse_html(html: str) -> Any | None:
     """
     if not isinstance(html, str):
         raise TypeError(f"extract wants str HTML, got {type(html).__name__}; decode bytes with decode_html")
-    data = html.encode("utf-8", "replace")  # a lone surrogate becomes "?"
+    try:
+        data = html.encode("utf-8")
+    except UnicodeEncodeError:  # surrogates: a pair held as two code points is one character, a lone one is U+FFFD
+        data = html.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace").encode("utf-8")
     data = XML_DECLARATION.sub(b"", data.replace(b"\x00", b""), count=1)
     data = PREMATURE_END_TAGS.sub(b"", data)
     if BLANK.match(data):
