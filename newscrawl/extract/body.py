@@ -407,7 +407,8 @@ def production_block_editor(lines: list[Line], start: int, stop: int) -> bylines
     """The editor of a production-credit block below the article, past a sidebar or a list of other stories
     and before the comments (出品：财经中心 / 策划：杨顺霖 编辑：几乎不流浪): so far down, an editor line counts
     only beside a production credit (in the same line or the next one up or down), which no teaser carries."""
-    if not any(PRODUCTION_LABEL.search(line.text) for line in lines[start : stop + 1]):
+    credited = {line.index for line in lines[start : stop + 1] if PRODUCTION_LABEL.search(line.text)}
+    if not credited:
         return None  # no production credit within reach of any line: the staff lines need not be read
     for line in lines[start:stop]:
         text = line.text
@@ -420,7 +421,7 @@ def production_block_editor(lines: list[Line], start: int, stop: int) -> bylines
             continue
         beside = [lines[i] for i in (line.index - 1, line.index + 1) if start <= i < len(lines)]
         beside = [other for other in beside if not (is_link_line(other) or _opens_comments(other.text))]
-        if any(PRODUCTION_LABEL.search(other.text) for other in [line, *beside]):
+        if any(other.index in credited for other in [line, *beside]):
             return bylines.Byline([], staff.editors, staff.raw)
     return None
 

@@ -33,12 +33,12 @@ from newscrawl.extract.vocabulary import (
     PROMO_LANDMARK,
     PUNCTUATION,
     SENTENCE_END,
-    SOURCE_LABEL,
     SOURCE_LABEL_BARE,
     SOURCE_TRIM,
     UI_WORDS,
     URL,
     may_hold_source_label,
+    source_label_in,
 )
 
 HEADING_WEIGHT = {"h1": 1.2, "h2": 0.8, "h3": 0.5}  # how much a heading element says "headline"
@@ -117,10 +117,10 @@ def looks_meta(line: Line) -> bool:
 def _looks_meta(line: Line) -> bool:
     if line.chars > META_LINE_MAX_CHARS:
         return False
-    labelled = may_hold_source_label(line.text)
-    if line.link_ratio > 0.8 and not (labelled and SOURCE_LABEL.search(line.text)) and not _linked_time_alone(line):
+    labelled = source_label_in(line.text) is not None
+    if line.link_ratio > 0.8 and not labelled and not _linked_time_alone(line):
         return False
-    if labelled and (SOURCE_LABEL.search(line.text) or SOURCE_LABEL_BARE.search(line.text)):
+    if labelled or (may_hold_source_label(line.text) and SOURCE_LABEL_BARE.search(line.text)):
         return True
     times = line_times(line)
     if times:
@@ -169,14 +169,14 @@ def is_time_line(text: str) -> bool:
 
 def meta_company(text: str) -> bool:
     """A line that also holds a 来源 or a people label: there a bare 时间：/日期： labels the article's time."""
-    return bool((may_hold_source_label(text) and SOURCE_LABEL.search(text)) or PEOPLE_LABEL.search(text))
+    return bool(source_label_in(text) or PEOPLE_LABEL.search(text))
 
 
 @lru_cache(maxsize=4096)
 def is_source_line(text: str) -> bool:
     """A short line whose 来源 label comes first or after only labels, times or a heading word
     (`来源：当代商报`, `版权声明 来源：当代商报 时间：…`, `2019-03-06 来源：某某日报`); not a sentence."""
-    match = SOURCE_LABEL.search(text) if may_hold_source_label(text) else None
+    match = source_label_in(text)
     if match is None or count_chars(text) > 80 or SENTENCE_END.search(text[: match.start()]):
         return False
     before = text[: match.start()]

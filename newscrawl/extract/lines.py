@@ -191,59 +191,52 @@ def read_lines(root: Any, reading: Reading = ARTICLE_READING) -> list[Line]:
         if event == "start":
             if tag == LINK_TAG:  # about half a page's elements, and neither hidden, a block nor a heading
                 builder.link_depth += 1
-                text = element.text
-                if text and (pieces or not text.isspace()):
-                    add(text)
-                continue
-            if tag in skip_tags:
-                walker.skip_subtree()
-                continue
-            if data_rows and tag == "tr" and is_data_row(element):
-                flush(blocks[-1])
-                add(" ".join(clean_text(text_content(cell)) for cell in element if cell.tag in CELL_TAGS))
-                flush(blocks[-1])
-                whole_rows.add(element)
-                walker.skip_subtree()
-                continue
-            if tag in block_tags:
-                if pieces:
+            else:
+                if tag in skip_tags:
+                    walker.skip_subtree()
+                    continue
+                if data_rows and tag == "tr" and is_data_row(element):
                     flush(blocks[-1])
-                blocks.append(element)
-            elif tag == "br":
-                if pieces:
+                    add(" ".join(clean_text(text_content(cell)) for cell in element if cell.tag in CELL_TAGS))
                     flush(blocks[-1])
-            elif tag == "img":
-                builder.image(element, blocks[-1])
-            elif tag in EMPHASIS_TAGS:
-                builder.emphasis_depth += 1
-            if tag in HEADING_TAGS:
-                builder.heading_depth += 1
+                    whole_rows.add(element)
+                    walker.skip_subtree()
+                    continue
+                if tag in block_tags:
+                    if pieces:
+                        flush(blocks[-1])
+                    blocks.append(element)
+                elif tag == "br":
+                    if pieces:
+                        flush(blocks[-1])
+                elif tag == "img":
+                    builder.image(element, blocks[-1])
+                elif tag in EMPHASIS_TAGS:
+                    builder.emphasis_depth += 1
+                if tag in HEADING_TAGS:
+                    builder.heading_depth += 1
             text = element.text
             if text and (pieces or not text.isspace()):  # indentation before any line's text is skipped without a call
                 add(text)
             continue
         # the end of an element: close its line, then its tail continues the enclosing one
-        tail = element.tail
         if tag == LINK_TAG:
             if builder.link_depth:
                 builder.link_depth -= 1
-            if tail and element is not start and (pieces or not tail.isspace()):
-                add(tail)
-            continue
-        if tag in skip_tags or (data_rows and element in whole_rows):
-            if tail and (pieces or not tail.isspace()):
-                add(tail)
-            continue
-        if tag in block_tags:
-            if pieces:
-                flush(blocks[-1])
-            if len(blocks) > 1 and blocks[-1] is element:
-                blocks.pop()
-        elif tag in EMPHASIS_TAGS:
-            builder.emphasis_depth = max(0, builder.emphasis_depth - 1)
-        if tag in HEADING_TAGS:
-            builder.heading_depth -= 1
-        if tail and element is not start and (pieces or not tail.isspace()):
+        elif tag in skip_tags or (data_rows and element in whole_rows):
+            pass  # hidden, or read whole at its start: only its tail is left
+        else:
+            if tag in block_tags:
+                if pieces:
+                    flush(blocks[-1])
+                if len(blocks) > 1 and blocks[-1] is element:
+                    blocks.pop()
+            elif tag in EMPHASIS_TAGS:
+                builder.emphasis_depth = max(0, builder.emphasis_depth - 1)
+            if tag in HEADING_TAGS:
+                builder.heading_depth -= 1
+        tail = element.tail
+        if tail and element is not start and (pieces or not tail.isspace()):  # `start` is never hidden nor a row
             add(tail)
     flush(blocks[-1])
     return builder.lines

@@ -36,6 +36,11 @@ def may_hold_source_label(text: str) -> bool:
     return "源" in text or "出" in text or "來自" in text
 
 
+def source_label_in(text: str) -> re.Match[str] | None:
+    """SOURCE_LABEL's first match in `text`, searched only where `may_hold_source_label`."""
+    return SOURCE_LABEL.search(text) if may_hold_source_label(text) else None
+
+
 # the 来源 words as labels among others (META_LABEL) and as words no name is read from (bylines)
 SOURCE_WORDS = ("来源", "來源", "稿源", "出处")
 # characters trimmed around a source value (separators and brackets)
